@@ -1,0 +1,39 @@
+/** Checks the command line against the config: target names, forced targets, the range. */
+import type { Config } from '../config/config.js';
+import { withDependencies } from '../config/graph.js';
+import type { PlanRequest } from '../session.js';
+import { UsageError } from '../util/errors.js';
+import { didYouMean } from '../util/suggest.js';
+import type { CliOptions } from './args.js';
+
+export function resolveRequest(config: Config, options: CliOptions): PlanRequest {
+  const names = [...config.targets.keys()];
+  for (const name of options.targets) {
+    if (!config.targets.has(name)) throw new UsageError(`unknown target "${name}"${didYouMean(name, names)}`);
+  }
+  const roots = [...new Set(options.targets)];
+  const selection = withDependencies(roots.length > 0 ? roots : names, (n) =>
+    config.targets.get(n)?.deps.map((d) => d.target) ?? [],
+  );
+  for (const name of options.force) {
+    if (!config.targets.has(name)) throw new UsageError(`--force ${name}: unknown target${didYouMean(name, names)}`);
+    if (!selection.has(name)) {
+      throw new UsageError(`--force ${name}: not part of this build (${roots.join(', ')} and their prerequisites); name it as a target too`);
+    }
+  }
+  const range = { start: options.from ?? config.range.start, end: options.to ?? config.range.end };
+  if (range.start > range.end) {
+    const culprit = options.from ? `--from ${range.start}` : `--to ${range.end}`;
+    throw new UsageError(`${culprit} leaves an empty range ${range.start}..${range.end}`);
+  }
+  return { roots, range, force: new Set(options.force) };
+}
+
+/** The command that repeats this build (without --force), shown as the next thing to type. */
+export function rerunCommand(options: CliOptions): string {
+  const parts = ['bftask', ...options.targets];
+  if (options.from) parts.push('--from', options.from);
+  if (options.to) parts.push('--to', options.to);
+  if (options.config) parts.push('--config', options.config);
+  return parts.join(' ');
+}

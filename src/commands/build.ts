@@ -1,0 +1,83 @@
+/** `bftask [targets...]`: plan, then run the pending steps (or print them with --dry-run). */
+import type { CliOptions } from '../cli/args.js';
+import { rerunCommand } from '../cli/request.js';
+import type { Config } from '../config/config.js';
+import { readCoverage } from '../coverage.js';
+import { linesReporter } from '../report/lines.js';
+import { listrReporter } from '../report/listr.js';
+import { formatPlan, planJson } from '../report/plan.js';
+import { formatSummary } from '../report/summary.js';
+import type { Reporter } from '../run/events.js';
+import { execute } from '../run/executor.js';
+import { exitCodeFor, watchInterrupts } from '../run/interrupt.js';
+import { createRunLogDir } from '../run/logs.js';
+import { runStep, stepLogFile } from '../run/step.js';
+import { planFromWarehouse, type PlanRequest } from '../session.js';
+import { formatRun } from '../util/dates.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import type { Io } from './io.js';
+
+export async function build(config: Config, warehouse: Warehouse, options: CliOptions, request: PlanRequest, io: Io): Promise<number> {
+  const { plan, calendar } = await planFromWarehouse(config, warehouse, request);
+  const concurrency = options.concurrency ?? config.concurrency;
+  const rerun = rerunCommand(options);
+  if (options.dryRun) {
+    io.out(options.json ? planJson(plan) : formatPlan(plan, calendar, { roots: request.roots, warehouse: warehouse.description, concurrency, rerun }));
+    return 0;
+  }
+  if (plan.steps.length === 0) {
+    io.out(`✔ nothing to do: ${plan.targets.length} targets complete for ${formatRun(plan.range)}`);
+    return 0;
+  }
+
+  const { runId, logDir } = createRunLogDir(config.dir, [...new Set(plan.steps.map((s) => s.target))]);
+  const reporter: Reporter =
+    (options.reporter ?? (io.isTTY ? 'listr' : 'lines')) === 'listr'
+      ? listrReporter()
+      : linesReporter(io.out, calendar, io.shownPath);
+  const interrupts = watchInterrupts();
+  const started = Date.now();
+  reporter.start(plan, { runId, logDir, concurrency });
+  let outcomes;
+  try {
+    outcomes = await execute({
+      plan,
+      concurrency,
+      targetConcurrency: (name) => config.targets.get(name)?.concurrency,
+      logFile: (step) => stepLogFile(logDir, step),
+      emit: (event) => reporter.event(event),
+      signal: interrupts.signal,
+      runStep: (step, signal) =>
+        runStep(
+          {
+            config,
+            logDir,
+            warehouseEnv: warehouse.stepEnv(),
+            presentAfter: async (target, s) =>
+              (await readCoverage([target], { start: s.start, end: s.end }, s.dates, warehouse, config.dir)).get(target.name) ??
+              new Set(),
+          },
+          step,
+          signal,
+        ),
+    });
+  } finally {
+    await reporter.finish();
+    interrupts.dispose();
+  }
+  const interrupted = interrupts.received();
+  io.out(
+    formatSummary({
+      plan,
+      calendar,
+      outcomes,
+      elapsedMs: Date.now() - started,
+      logDir,
+      interrupted: interrupted !== undefined,
+      rerun,
+      shownPath: io.shownPath,
+    }),
+  );
+  if (interrupted) return exitCodeFor(interrupted);
+  return [...outcomes.values()].every((o) => o.kind === 'succeeded') ? 0 : 1;
+}

@@ -1,0 +1,8 @@
+/** Where commands write: injected so tests and renderers never reach for the console themselves. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  readonly isTTY: boolean;
+  /** A path as the user should see it: relative to where they stand when that is shorter. */
+  shownPath(file: string): string;
+}

@@ -1,0 +1,12 @@
+/** `bftask status`: coverage per target; exit 0 only when everything selected is complete. */
+import type { Config } from '../config/config.js';
+import { formatStatus, statusJson } from '../report/status.js';
+import { planFromWarehouse, type PlanRequest } from '../session.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import type { Io } from './io.js';
+
+export async function status(config: Config, warehouse: Warehouse, json: boolean, request: PlanRequest, io: Io): Promise<number> {
+  const { plan, calendar } = await planFromWarehouse(config, warehouse, { ...request, force: new Set() });
+  io.out(json ? statusJson(plan) : formatStatus(plan, calendar, warehouse.description));
+  return plan.targets.every((t) => t.missing.length === 0) ? 0 : 1;
+}

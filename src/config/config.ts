@@ -1,0 +1,56 @@
+/** The validated, normalised config every other module works from. */
+import type { IsoDate, WarehouseConfig } from './types.js';
+
+export interface Dependency {
+  readonly target: string;
+  /** Calendar days before the date that are needed too; 0 for a same-date dependency. */
+  readonly lookback: number;
+}
+
+/** What a target writes, and so where its coverage is read from. */
+export type Output =
+  | { readonly kind: 'table'; readonly table: string; readonly dateColumn: string }
+  | { readonly kind: 'files'; readonly pattern: string };
+
+export interface Target {
+  readonly name: string;
+  readonly output: Output;
+  /** The table name, or the files pattern: what `{table}` expands to and what reports show. */
+  readonly label: string;
+  /** Sorted by target name, so plans and messages are stable. */
+  readonly deps: readonly Dependency[];
+  readonly run: readonly string[];
+  readonly shard: number;
+  readonly concurrency: number | undefined;
+  readonly isExcluded: (date: IsoDate) => boolean;
+}
+
+export type Calendar =
+  | { readonly kind: 'daily' }
+  | { readonly kind: 'dates'; readonly dates: readonly IsoDate[] }
+  | { readonly kind: 'table'; readonly table: string; readonly dateColumn: string };
+
+export interface Range {
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+}
+
+export interface Config {
+  /** Absolute path of the config file. */
+  readonly file: string;
+  /** Its folder: relative paths and steps' working directory start here. */
+  readonly dir: string;
+  readonly warehouse: WarehouseConfig;
+  readonly range: Range;
+  readonly calendar: Calendar;
+  readonly concurrency: number;
+  readonly targets: ReadonlyMap<string, Target>;
+  /** Every target name, dependencies before dependents, ties broken by name. */
+  readonly order: readonly string[];
+}
+
+/** Placeholders a `run` argument may contain. */
+export const PLACEHOLDERS = ['start', 'end', 'target', 'table'] as const;
+
+/** Words the CLI takes as commands, so no target may be called by them. */
+export const COMMANDS = ['status'] as const;

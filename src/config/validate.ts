@@ -1,0 +1,289 @@
+/**
+ * Checks a loaded config object and turns it into a `Config`. Every problem is collected and
+ * reported at once, each naming the field at fault (`targets.pcf.deps[1]: ...`).
+ */
+import path from 'node:path';
+import { isIsoDate } from '../util/dates.js';
+import { UsageError, messageOf } from '../util/errors.js';
+import { didYouMean } from '../util/suggest.js';
+import { topologicalOrder } from './graph.js';
+import { COMMANDS, PLACEHOLDERS } from './config.js';
+import type { Calendar, Config, Dependency, Output, Target } from './config.js';
+import type { IsoDate, WarehouseConfig } from './types.js';
+
+export type Validated = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+const TARGET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*){0,2}$/;
+const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'targets'];
+const TARGET_KEYS = ['table', 'dateColumn', 'files', 'deps', 'run', 'shard', 'concurrency', 'exclude'];
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : String(JSON.stringify(v) ?? v));
+const isPositiveInteger = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
+
+/** Validates `raw` (the config module's default export) loaded from `file`. */
+export function validateConfig(raw: unknown, file: string): Validated {
+  const errors: string[] = [];
+  const fail = (where: string, message: string) => errors.push(`${where}: ${message}`);
+  if (!isRecord(raw)) {
+    return { ok: false, errors: [`the default export must be an object from defineConfig({...}), got ${show(raw)}`] };
+  }
+  for (const key of Object.keys(raw)) {
+    if (!TOP_KEYS.includes(key)) fail(key, `unknown field${didYouMean(key, TOP_KEYS)}`);
+  }
+
+  const warehouse = checkWarehouse(raw.warehouse, fail);
+  const range = checkRange(raw.range, fail);
+  const calendar = checkCalendar(raw.calendar, fail);
+  let concurrency = 4;
+  if (raw.concurrency !== undefined) {
+    if (isPositiveInteger(raw.concurrency)) concurrency = raw.concurrency;
+    else fail('concurrency', `must be a positive integer, got ${show(raw.concurrency)}`);
+  }
+
+  const targets = new Map<string, Target>();
+  if (!isRecord(raw.targets) || Object.keys(raw.targets).length === 0) {
+    fail('targets', 'must be an object with at least one target');
+  } else {
+    const names = Object.keys(raw.targets);
+    for (const name of names.sort()) {
+      const target = checkTarget(name, raw.targets[name], names, warehouse, (field, message) =>
+        fail(`targets.${name}${field}`, message),
+      );
+      if (target) targets.set(name, target);
+    }
+    checkSharedOutputs(targets, fail);
+  }
+
+  let order: string[] = [];
+  if (errors.length === 0) {
+    const sorted = topologicalOrder([...targets.keys()], (n) => targets.get(n)?.deps.map((d) => d.target) ?? []);
+    if ('cycle' in sorted) errors.push(`dependency cycle: ${sorted.cycle.join(' -> ')}`);
+    else order = sorted.order;
+  }
+  if (errors.length > 0 || !warehouse || !range || !calendar) return { ok: false, errors };
+  const dir = path.dirname(file);
+  return { ok: true, config: { file, dir, warehouse, range, calendar, concurrency, targets, order } };
+}
+
+type Fail = (where: string, message: string) => void;
+
+function checkWarehouse(raw: unknown, fail: Fail): WarehouseConfig | undefined {
+  if (!isRecord(raw) || typeof raw.kind !== 'string') {
+    fail('warehouse', "must be a warehouse such as sqlite('data/warehouse.db')");
+    return undefined;
+  }
+  if (raw.kind === 'sqlite') {
+    if (typeof raw.path !== 'string' || raw.path === '') {
+      fail('warehouse', `sqlite() needs a file path, got ${show(raw.path)}`);
+      return undefined;
+    }
+    return { kind: 'sqlite', path: raw.path };
+  }
+  fail('warehouse.kind', `unknown warehouse ${show(raw.kind)}: use sqlite(...)`);
+  return undefined;
+}
+
+function checkRange(raw: unknown, fail: Fail): { start: IsoDate; end: IsoDate } | undefined {
+  if (!isRecord(raw)) {
+    fail('range', "must be { start: 'YYYY-MM-DD', end: 'YYYY-MM-DD' }");
+    return undefined;
+  }
+  let ok = true;
+  for (const key of ['start', 'end'] as const) {
+    if (!isIsoDate(raw[key])) {
+      fail(`range.${key}`, `${show(raw[key])} is not a date: use YYYY-MM-DD`);
+      ok = false;
+    }
+  }
+  if (!ok) return undefined;
+  const { start, end } = raw as { start: IsoDate; end: IsoDate };
+  if (start > end) {
+    fail('range', `start ${start} is after end ${end}`);
+    return undefined;
+  }
+  return { start, end };
+}
+
+function checkCalendar(raw: unknown, fail: Fail): Calendar | undefined {
+  if (raw === undefined || raw === 'daily') return { kind: 'daily' };
+  if (Array.isArray(raw)) {
+    const bad = raw.findIndex((d) => !isIsoDate(d));
+    if (bad >= 0) {
+      fail(`calendar[${bad}]`, `${show(raw[bad])} is not a date: use YYYY-MM-DD`);
+      return undefined;
+    }
+    return { kind: 'dates', dates: [...new Set(raw as IsoDate[])].sort() };
+  }
+  if (isRecord(raw)) {
+    let ok = true;
+    if (typeof raw.table !== 'string' || !TABLE_NAME.test(raw.table)) {
+      fail('calendar.table', `must be a table name, got ${show(raw.table)}`);
+      ok = false;
+    }
+    if (typeof raw.dateColumn !== 'string' || !IDENTIFIER.test(raw.dateColumn)) {
+      fail('calendar.dateColumn', `must be a column name, got ${show(raw.dateColumn)}`);
+      ok = false;
+    }
+    return ok ? { kind: 'table', table: raw.table as string, dateColumn: raw.dateColumn as string } : undefined;
+  }
+  fail('calendar', `must be 'daily', a list of dates or { table, dateColumn }, got ${show(raw)}`);
+  return undefined;
+}
+
+function checkTarget(
+  name: string,
+  raw: unknown,
+  names: readonly string[],
+  warehouse: WarehouseConfig | undefined,
+  fail: Fail,
+): Target | undefined {
+  const before = { count: 0 };
+  const note: Fail = (where, message) => {
+    before.count++;
+    fail(where, message);
+  };
+  if (!TARGET_NAME.test(name)) note('', 'a target name must start with a letter and hold only letters, digits, _ and -');
+  if ((COMMANDS as readonly string[]).includes(name)) note('', `"${name}" is a bftask command: rename the target`);
+  if (!isRecord(raw)) {
+    note('', 'must be an object with table, dateColumn and run');
+    return undefined;
+  }
+  for (const key of Object.keys(raw)) {
+    if (!TARGET_KEYS.includes(key)) note(`.${key}`, `unknown field${didYouMean(key, TARGET_KEYS)}`);
+  }
+
+  const output = checkOutput(raw, warehouse, note);
+  const label = output?.kind === 'table' ? output.table : output?.pattern;
+
+  const deps: Dependency[] = [];
+  if (raw.deps !== undefined && !Array.isArray(raw.deps)) note('.deps', 'must be a list of target names');
+  (Array.isArray(raw.deps) ? raw.deps : []).forEach((dep: unknown, i: number) => {
+    const where = `.deps[${i}]`;
+    const target = typeof dep === 'string' ? dep : isRecord(dep) ? dep.target : undefined;
+    const lookback = isRecord(dep) ? (dep.lookback ?? 0) : 0;
+    if (typeof target !== 'string') {
+      note(where, `must be a target name or { target, lookback }, got ${show(dep)}`);
+      return;
+    }
+    if (!names.includes(target)) {
+      note(where, `unknown target "${target}"${didYouMean(target, names)}`);
+      return;
+    }
+    if (target === name) note(where, 'a target cannot depend on itself');
+    if (isRecord(dep) && dep.lookback !== undefined && !isPositiveInteger(dep.lookback)) {
+      note(`${where}.lookback`, `must be a positive integer (days), got ${show(dep.lookback)}`);
+      return;
+    }
+    if (deps.some((d) => d.target === target)) note(where, `"${target}" is listed twice`);
+    deps.push({ target, lookback: lookback as number });
+  });
+  deps.sort((a, b) => (a.target < b.target ? -1 : 1));
+
+  const run = checkRun(raw.run, note);
+  const shard = checkPositive(raw.shard, '.shard', note) ?? Number.POSITIVE_INFINITY;
+  const concurrency = checkPositive(raw.concurrency, '.concurrency', note);
+  const isExcluded = checkExclude(raw.exclude, name, note);
+
+  if (before.count > 0 || !output || !label || !run || !isExcluded) return undefined;
+  return { name, output, label, deps, run, shard, concurrency, isExcluded };
+}
+
+function checkOutput(raw: Record<string, unknown>, warehouse: WarehouseConfig | undefined, fail: Fail): Output | undefined {
+  if (raw.files !== undefined) {
+    if (raw.table !== undefined || raw.dateColumn !== undefined) {
+      fail('', 'give either files or table and dateColumn, not both');
+      return undefined;
+    }
+    if (typeof raw.files !== 'string' || !raw.files.includes('{date}')) {
+      fail('.files', `must be a path pattern containing {date}, got ${show(raw.files)}`);
+      return undefined;
+    }
+    return { kind: 'files', pattern: raw.files };
+  }
+  let ok = true;
+  if (typeof raw.table !== 'string' || !TABLE_NAME.test(raw.table)) {
+    fail('.table', `must be a table name (letters, digits, _; dataset.table on BigQuery), got ${show(raw.table)}`);
+    ok = false;
+  } else if (warehouse?.kind === 'sqlite' && raw.table.includes('.')) {
+    fail('.table', `"${raw.table}": SQLite tables have no dataset; drop the prefix`);
+    ok = false;
+  }
+  if (typeof raw.dateColumn !== 'string' || !IDENTIFIER.test(raw.dateColumn)) {
+    fail('.dateColumn', `must be a column name, got ${show(raw.dateColumn)}`);
+    ok = false;
+  }
+  return ok ? { kind: 'table', table: raw.table as string, dateColumn: raw.dateColumn as string } : undefined;
+}
+
+function checkRun(raw: unknown, fail: Fail): string[] | undefined {
+  if (typeof raw === 'string') {
+    fail('.run', `must be an argv array such as ['python3', 'job.py', '--start-date', '{start}'], not a shell string`);
+    return undefined;
+  }
+  if (!Array.isArray(raw) || raw.length === 0) {
+    fail('.run', 'must be a non-empty argv array');
+    return undefined;
+  }
+  let ok = true;
+  raw.forEach((arg: unknown, i) => {
+    if (typeof arg !== 'string' || (i === 0 && arg === '')) {
+      fail(`.run[${i}]`, `must be a${i === 0 ? ' non-empty' : ''} string, got ${show(arg)}`);
+      ok = false;
+      return;
+    }
+    for (const [, placeholder] of arg.matchAll(/\{([^{}]*)\}/g)) {
+      if (!(PLACEHOLDERS as readonly string[]).includes(placeholder as string)) {
+        const known = PLACEHOLDERS.map((p) => `{${p}}`).join(', ');
+        fail(`.run[${i}]`, `unknown placeholder {${placeholder}}: use ${known}`);
+        ok = false;
+      }
+    }
+  });
+  return ok ? (raw as string[]) : undefined;
+}
+
+function checkPositive(raw: unknown, where: string, fail: Fail): number | undefined {
+  if (raw === undefined) return undefined;
+  if (isPositiveInteger(raw)) return raw;
+  fail(where, `must be a positive integer, got ${show(raw)}`);
+  return undefined;
+}
+
+function checkExclude(raw: unknown, name: string, fail: Fail): ((date: IsoDate) => boolean) | undefined {
+  if (raw === undefined) return () => false;
+  if (typeof raw === 'function') {
+    return (date) => {
+      try {
+        return Boolean(raw(date));
+      } catch (error) {
+        throw new UsageError(`targets.${name}.exclude threw for ${date}: ${messageOf(error)}`);
+      }
+    };
+  }
+  if (Array.isArray(raw)) {
+    const bad = raw.findIndex((d) => !isIsoDate(d));
+    if (bad >= 0) {
+      fail(`.exclude[${bad}]`, `${show(raw[bad])} is not a date: use YYYY-MM-DD`);
+      return undefined;
+    }
+    const excluded = new Set<string>(raw as IsoDate[]);
+    return (date) => excluded.has(date);
+  }
+  fail('.exclude', `must be a list of dates or a function (date) => boolean, got ${show(raw)}`);
+  return undefined;
+}
+
+/** Two targets writing one table would each see the other's dates as their own. */
+function checkSharedOutputs(targets: ReadonlyMap<string, Target>, fail: Fail): void {
+  const writers = new Map<string, string>();
+  for (const target of targets.values()) {
+    const key = `${target.output.kind}:${target.label}`;
+    const other = writers.get(key);
+    if (other) fail(`targets.${target.name}`, `writes ${target.label}, which targets.${other} writes too`);
+    else writers.set(key, target.name);
+  }
+}

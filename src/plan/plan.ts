@@ -1,0 +1,165 @@
+/**
+ * The planner: config, selection, calendar and coverage in, steps out. Pure — no warehouse,
+ * disk or clock — so every rule here is unit-tested with plain values.
+ */
+import type { Config, Range, Target } from '../config/config.js';
+import type { IsoDate } from '../config/types.js';
+import { addDays, lowerBound } from '../util/dates.js';
+import { expandArgv } from './argv.js';
+
+export interface PlanInput {
+  readonly config: Pick<Config, 'targets' | 'order'>;
+  /** Targets to consider; closed under dependencies (see `withDependencies`). */
+  readonly selection: ReadonlySet<string>;
+  readonly range: Range;
+  /** Calendar dates within the range, sorted. */
+  readonly calendar: readonly IsoDate[];
+  /** Dates present in each selected target's output. */
+  readonly present: ReadonlyMap<string, ReadonlySet<IsoDate>>;
+  /** Targets to rebuild in full even where present. */
+  readonly force: ReadonlySet<string>;
+}
+
+export interface Step {
+  /** `target:start_end`: unique within a plan. */
+  readonly id: string;
+  readonly target: string;
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+  /** The pending dates this step builds: consecutive calendar dates from start to end. */
+  readonly dates: readonly IsoDate[];
+  readonly argv: readonly string[];
+  /** Ids of the upstream steps whose dates this step reads. */
+  readonly needs: readonly string[];
+}
+
+export interface TargetPlan {
+  readonly name: string;
+  readonly label: string;
+  readonly expected: readonly IsoDate[];
+  /** Expected dates present in the output before the run. */
+  readonly present: number;
+  readonly missing: readonly IsoDate[];
+  readonly forced: boolean;
+  /** Present dates made pending by a pending upstream date, per upstream target. */
+  readonly after: readonly { readonly target: string; readonly count: number }[];
+  readonly pending: readonly IsoDate[];
+  readonly steps: readonly Step[];
+}
+
+export interface Plan {
+  readonly range: Range;
+  /** Selected targets, dependencies first. */
+  readonly targets: readonly TargetPlan[];
+  /** Every step, in target order then date order. */
+  readonly steps: readonly Step[];
+}
+
+/** Works out what is pending and the steps that build it. */
+export function plan(input: PlanInput): Plan {
+  const { config, calendar } = input;
+  const position = new Map(calendar.map((d, i) => [d, i]));
+  const byName = new Map<string, TargetPlan>();
+  const targets: TargetPlan[] = [];
+  for (const name of config.order) {
+    if (!input.selection.has(name)) continue;
+    const target = config.targets.get(name);
+    if (!target) throw new Error(`Internal error: no target ${name}`);
+    const planned = planTarget(target, input, byName, position);
+    byName.set(name, planned);
+    targets.push(planned);
+  }
+  return { range: input.range, targets, steps: targets.flatMap((t) => t.steps) };
+}
+
+function planTarget(
+  target: Target,
+  input: PlanInput,
+  upstream: ReadonlyMap<string, TargetPlan>,
+  position: ReadonlyMap<IsoDate, number>,
+): TargetPlan {
+  const expected = input.calendar.filter((d) => !target.isExcluded(d));
+  const present = input.present.get(target.name) ?? new Set<IsoDate>();
+  const missing = expected.filter((d) => !present.has(d));
+  const forced = input.force.has(target.name);
+  const pending = new Set<IsoDate>(forced ? expected : missing);
+
+  // Make semantics: a date built on an upstream date that is about to change is stale.
+  const after: { target: string; count: number }[] = [];
+  for (const dep of target.deps) {
+    const up = upstream.get(dep.target);
+    if (!up || up.pending.length === 0) continue;
+    let count = 0;
+    for (const date of expected) {
+      if (pending.has(date)) continue;
+      if (firstWithin(up.pending, addDays(date, -dep.lookback), date) !== undefined) {
+        pending.add(date);
+        count++;
+      }
+    }
+    if (count > 0) after.push({ target: dep.target, count });
+  }
+
+  const sorted = [...pending].sort();
+  const steps = cutSteps(target, sorted, position).map((dates): Step => {
+    const start = dates[0] as IsoDate;
+    const end = dates[dates.length - 1] as IsoDate;
+    return {
+      id: `${target.name}:${start}_${end}`,
+      target: target.name,
+      start,
+      end,
+      dates,
+      argv: expandArgv(target.run, { start, end, target: target.name, table: target.label }),
+      needs: neededSteps(target, start, end, upstream),
+    };
+  });
+  return {
+    name: target.name,
+    label: target.label,
+    expected,
+    present: expected.length - missing.length,
+    missing,
+    forced,
+    after,
+    pending: sorted,
+    steps,
+  };
+}
+
+/** Runs of consecutive calendar dates, at most `shard` long. */
+function cutSteps(target: Target, pending: readonly IsoDate[], position: ReadonlyMap<IsoDate, number>): IsoDate[][] {
+  const steps: IsoDate[][] = [];
+  let current: IsoDate[] = [];
+  let previous = -2;
+  for (const date of pending) {
+    const at = position.get(date) ?? -2;
+    if (current.length > 0 && (at !== previous + 1 || current.length >= target.shard)) {
+      steps.push(current);
+      current = [];
+    }
+    current.push(date);
+    previous = at;
+  }
+  if (current.length > 0) steps.push(current);
+  return steps;
+}
+
+/** The upstream steps holding a date this step reads: [start - lookback, end] per dependency. */
+function neededSteps(target: Target, start: IsoDate, end: IsoDate, upstream: ReadonlyMap<string, TargetPlan>): string[] {
+  const needs: string[] = [];
+  for (const dep of target.deps) {
+    const from = addDays(start, -dep.lookback);
+    for (const step of upstream.get(dep.target)?.steps ?? []) {
+      if (step.end < from || step.start > end) continue;
+      if (firstWithin(step.dates, from, end) !== undefined) needs.push(step.id);
+    }
+  }
+  return needs;
+}
+
+/** The first of sorted `dates` within [from, to], if any. */
+function firstWithin(dates: readonly IsoDate[], from: IsoDate, to: IsoDate): IsoDate | undefined {
+  const found = dates[lowerBound(dates, from)];
+  return found !== undefined && found <= to ? found : undefined;
+}

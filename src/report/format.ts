@@ -1,0 +1,57 @@
+/** Small text helpers shared by every report. */
+import type { IsoDate } from '../config/types.js';
+import type { Failure } from '../run/events.js';
+import { formatRun, runsIn } from '../util/dates.js';
+import { unreachable } from '../util/unreachable.js';
+
+/** Compact ranges of calendar-consecutive dates: `2024-01-03..2024-01-05, 2024-02-01`, cut after `max`. */
+export function formatDates(dates: readonly IsoDate[], calendar: readonly IsoDate[], max = 3): string {
+  const runs = runsIn(dates, calendar);
+  const shown = runs.slice(0, max).map(formatRun).join(', ');
+  return runs.length > max ? `${shown}, … (${runs.length - max} more ranges)` : shown;
+}
+
+/** One line saying how a step failed. */
+export function describeFailure(failure: Failure, calendar: readonly IsoDate[]): string {
+  switch (failure.reason) {
+    case 'exit-non-zero':
+      return `exited with code ${failure.code}`;
+    case 'signal':
+      return `killed by ${failure.signal}`;
+    case 'spawn-failed':
+      return `failed to start: ${failure.message}`;
+    case 'still-missing':
+      return `exited 0 but ${formatDates(failure.missing, calendar)} still missing from ${failure.label}`;
+    case 'interrupted':
+      return 'interrupted';
+    default:
+      return unreachable(failure);
+  }
+}
+
+/** `1h02m`, `4m10s`, `12.3s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.round(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** `1,619`. */
+export const formatCount = (n: number): string => n.toLocaleString('en-US');
+
+/** Pads columns: `align` says which are right-aligned ('r'); trailing spaces are trimmed. */
+export function formatTable(rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (align[i] === 'r' ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** `pcf 2024-01-03..2024-01-05`. */
+export const stepName = (step: { target: string; start: IsoDate; end: IsoDate }): string =>
+  `${step.target} ${formatRun(step)}`;

@@ -1,0 +1,119 @@
+/**
+ * The TTY reporter: a listr2 task list with one row per target, never one per step (listr2
+ * redraws every row on every update, which grows slow past ~100 rows). Titles are refreshed on
+ * a timer, not on every event, so a burst of short steps costs one redraw.
+ */
+import { Listr } from 'listr2';
+import type { Plan, TargetPlan } from '../plan/plan.js';
+import type { Reporter, RunEvent } from '../run/events.js';
+import { formatCount, formatDuration } from './format.js';
+
+const REFRESH_MS = 250;
+const BAR_WIDTH = 16;
+
+interface Row {
+  readonly plan: TargetPlan;
+  done: number;
+  settled: number;
+  running: number;
+  failed: number;
+  started: number | undefined;
+  /** listr2's task wrapper: setting its title redraws the row. */
+  task: { title: string | undefined } | undefined;
+  settle: (error?: Error) => void;
+  finished: boolean;
+}
+
+export function listrReporter(): Reporter {
+  const rows = new Map<string, Row>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let width = 0;
+
+  const titleOf = (row: Row): string => {
+    const { plan } = row;
+    const name = plan.name.padEnd(width);
+    if (plan.pending.length === 0) return `${name}  complete (${formatCount(plan.present)}/${formatCount(plan.expected.length)})`;
+    const total = plan.pending.length;
+    const filled = Math.round((BAR_WIDTH * row.done) / total);
+    const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
+    const parts = [`${name}  ${bar}  ${formatCount(row.done)}/${formatCount(total)} dates`];
+    if (row.running > 0) parts.push(`${row.running} running`);
+    if (row.failed > 0) parts.push(`${row.failed} failed`);
+    if (row.started === undefined && !row.finished) {
+      const waiting = waitingOn(row.plan);
+      if (waiting.length > 0) parts.push(`waiting on ${waiting.join(', ')}`);
+    } else if (row.started !== undefined && row.done > 0 && !row.finished) {
+      const perMinute = (row.done / Math.max(1, Date.now() - row.started)) * 60_000;
+      parts.push(`${perMinute.toFixed(perMinute < 10 ? 1 : 0)} dates/min`);
+    }
+    if (row.started !== undefined) parts.push(formatDuration(Date.now() - row.started));
+    return parts.join(' · ');
+  };
+
+  const waitingOn = (plan: TargetPlan): string[] => {
+    const upstream = new Set(plan.steps.flatMap((s) => s.needs.map((id) => id.slice(0, id.indexOf(':')))));
+    return [...upstream].filter((name) => !rows.get(name)?.finished).sort();
+  };
+
+  const refresh = () => {
+    for (const row of rows.values()) if (row.task) row.task.title = titleOf(row);
+  };
+
+  return {
+    start(plan: Plan) {
+      width = Math.max(...plan.targets.map((t) => t.name.length));
+      const listr = new Listr(
+        plan.targets.map((t) => {
+          let settle: Row['settle'] = () => {};
+          const settled = new Promise<void>((resolve, reject) => {
+            settle = (error) => (error ? reject(error) : resolve());
+          });
+          const row: Row = { plan: t, done: 0, settled: 0, running: 0, failed: 0, started: undefined, task: undefined, settle, finished: false };
+          rows.set(t.name, row);
+          if (t.steps.length === 0) finish(row);
+          return {
+            title: titleOf(row),
+            task: (_: unknown, task: { title: string | undefined }) => {
+              row.task = task;
+              return settled;
+            },
+          };
+        }),
+        { concurrent: true, exitOnError: false, renderer: 'default', rendererOptions: { collapseErrors: true } },
+      );
+      running = listr.run().catch(() => {});
+      timer = setInterval(refresh, REFRESH_MS);
+      timer.unref();
+    },
+    event(event: RunEvent) {
+      const row = rows.get(event.step.target);
+      if (!row) return;
+      if (event.type === 'step-started') {
+        row.running++;
+        row.started ??= Date.now();
+        return;
+      }
+      const { outcome } = event;
+      row.settled++;
+      if (outcome.kind === 'succeeded' || outcome.kind === 'failed') row.running--;
+      if (outcome.kind === 'succeeded') row.done += event.step.dates.length;
+      else row.failed++;
+      if (row.settled === row.plan.steps.length) finish(row);
+    },
+    async finish() {
+      if (timer) clearInterval(timer);
+      for (const row of rows.values()) if (!row.finished) finish(row, 'interrupted');
+      refresh();
+      await running;
+    },
+  };
+
+  function finish(row: Row, why?: string): void {
+    row.finished = true;
+    if (row.task) row.task.title = titleOf(row);
+    const incomplete = row.done < row.plan.pending.length;
+    if (!incomplete) row.settle();
+    else row.settle(new Error(`${titleOf(row)} · ${why ?? 'incomplete'}`));
+  }
+}

@@ -1,0 +1,83 @@
+/** What `--dry-run` prints: the plan as a table plus every command, or as JSON. */
+import type { IsoDate } from '../config/types.js';
+import type { Plan, TargetPlan } from '../plan/plan.js';
+import { formatRun, runsIn } from '../util/dates.js';
+import { formatCount, formatDates, formatTable } from './format.js';
+
+export interface PlanHeader {
+  readonly roots: readonly string[];
+  readonly warehouse: string;
+  readonly concurrency: number;
+  /** The command that would run this plan, shown as the next thing to type. */
+  readonly rerun: string;
+}
+
+/** Why a target has pending dates, in a few words. */
+export function pendingReason(t: TargetPlan, calendar: readonly IsoDate[]): string {
+  if (t.pending.length === 0) return 'complete';
+  const parts: string[] = [];
+  if (t.forced) parts.push(`forced ${formatCount(t.expected.length)}`);
+  else if (t.missing.length > 0) {
+    const runs = runsIn(t.missing, calendar);
+    parts.push(
+      runs.length <= 2
+        ? `missing ${runs.map(formatRun).join(', ')} (${formatCount(t.missing.length)})`
+        : `missing ${formatCount(t.missing.length)} in ${runs.length} ranges`,
+    );
+  }
+  for (const a of t.after) parts.push(`after ${a.target} ${formatCount(a.count)}`);
+  return parts.join(' · ');
+}
+
+/** The human plan: one row per target, then each target's commands. */
+export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: PlanHeader): string {
+  const lines: string[] = [];
+  const scope = header.roots.length > 0 ? header.roots.join(' ') : 'every target';
+  lines.push(`bftask · plan for ${scope} · ${formatRun(plan.range)} · warehouse ${header.warehouse}`, '');
+  const rows = [['target', 'table', 'expected', 'present', 'pending', 'why']];
+  for (const t of plan.targets) {
+    rows.push([
+      t.name,
+      t.label,
+      formatCount(t.expected.length),
+      formatCount(t.present),
+      formatCount(t.pending.length),
+      pendingReason(t, calendar),
+    ]);
+  }
+  lines.push(...formatTable(rows, ['l', 'l', 'r', 'r', 'r', 'l']).map((l) => `  ${l}`), '');
+
+  const pendingDates = plan.targets.reduce((n, t) => n + t.pending.length, 0);
+  const busy = plan.targets.filter((t) => t.steps.length > 0);
+  lines.push(
+    `  ${busy.length} of ${plan.targets.length} targets pending · ${formatCount(pendingDates)} dates · ` +
+      `${formatCount(plan.steps.length)} steps · concurrency ${header.concurrency}`,
+  );
+  if (busy.length === 0) {
+    lines.push('  nothing to do');
+    return lines.join('\n');
+  }
+  for (const t of busy) {
+    lines.push('', `  ${t.name} · ${formatDates(t.pending, calendar)} · ${t.steps.length} steps`);
+    for (const step of t.steps) lines.push(`    ${step.argv.map(shellQuote).join(' ')}`);
+  }
+  lines.push('', `  run it: ${header.rerun}`);
+  return lines.join('\n');
+}
+
+/** The machine plan: every selected target, dates sorted, each step's argv. */
+export function planJson(plan: Plan): string {
+  return JSON.stringify({
+    targets: plan.targets.map((t) => ({
+      name: t.name,
+      table: t.label,
+      pending: t.pending,
+      steps: t.steps.map((s) => ({ start: s.start, end: s.end, argv: s.argv })),
+    })),
+  });
+}
+
+/** Quotes an argument for display so the printed command can be pasted into a shell. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}

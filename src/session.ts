@@ -1,0 +1,36 @@
+/**
+ * Everything a command needs before it can act: the selected targets, the calendar and the
+ * coverage read from the warehouse, turned into a plan. Reads only; runs nothing.
+ */
+import type { Config, Range } from './config/config.js';
+import type { IsoDate } from './config/types.js';
+import { withDependencies } from './config/graph.js';
+import { readCoverage, resolveCalendar } from './coverage.js';
+import { plan, type Plan } from './plan/plan.js';
+import type { Warehouse } from './warehouse/warehouse.js';
+
+export interface PlanRequest {
+  /** Targets named on the command line; none means every target. */
+  readonly roots: readonly string[];
+  readonly range: Range;
+  readonly force: ReadonlySet<string>;
+}
+
+export interface Planned {
+  readonly plan: Plan;
+  /** The calendar's dates within the range. */
+  readonly calendar: readonly IsoDate[];
+}
+
+/** Reads the calendar and the selection's coverage, then plans. */
+export async function planFromWarehouse(config: Config, warehouse: Warehouse, request: PlanRequest): Promise<Planned> {
+  const roots = request.roots.length > 0 ? request.roots : config.order;
+  const selection = withDependencies(roots, (name) => config.targets.get(name)?.deps.map((d) => d.target) ?? []);
+  const calendar = await resolveCalendar(config.calendar, request.range, warehouse);
+  const targets = config.order.filter((n) => selection.has(n)).map((n) => config.targets.get(n)!);
+  const present = await readCoverage(targets, request.range, calendar, warehouse, config.dir);
+  return {
+    calendar,
+    plan: plan({ config, selection, range: request.range, calendar, present, force: request.force }),
+  };
+}

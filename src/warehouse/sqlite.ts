@@ -1,0 +1,60 @@
+/**
+ * The embedded warehouse: one SQLite file in WAL mode. bftask only reads it (steps write), and
+ * every read is a short autocommit statement, so it never blocks a step's write transaction.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Range } from '../config/config.js';
+import type { IsoDate } from '../config/types.js';
+import { isIsoDate } from '../util/dates.js';
+import { UsageError } from '../util/errors.js';
+import type { TableRef, Warehouse } from './warehouse.js';
+
+/** Opens (creating if missing) the SQLite file at `file`; `shown` is how messages name it. */
+export function openSqlite(file: string, shown: string): Warehouse {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  // Steps write while bftask reads; a busy reader waits instead of failing.
+  db.pragma('busy_timeout = 30000');
+  if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+
+  const tableExists = db.prepare<[string], { n: number }>(
+    "SELECT count(*) AS n FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?",
+  );
+  const columns = (table: string): string[] =>
+    (db.pragma(`table_info(${quote(table)})`) as { name: string }[]).map((c) => c.name);
+
+  /** Distinct dates in [start, end]; undefined when the table does not exist yet. */
+  const distinctDates = (ref: TableRef, range: Range): IsoDate[] | undefined => {
+    if ((tableExists.get(ref.table)?.n ?? 0) === 0) return undefined;
+    if (!columns(ref.table).includes(ref.dateColumn)) {
+      throw new UsageError(`table ${ref.table} in ${shown} has no column "${ref.dateColumn}"`);
+    }
+    // Names were validated as identifiers; values are bound, never spliced.
+    const rows = db
+      .prepare<[string, string], { d: unknown }>(
+        `SELECT DISTINCT ${quote(ref.dateColumn)} AS d FROM ${quote(ref.table)} WHERE ${quote(ref.dateColumn)} BETWEEN ? AND ?`,
+      )
+      .all(range.start, range.end);
+    return rows.map((r) => r.d).filter(isIsoDate).sort();
+  };
+
+  return {
+    description: shown,
+    async presentDates(tables, range) {
+      const present = new Map<string, Set<IsoDate>>();
+      for (const ref of tables) present.set(ref.table, new Set(distinctDates(ref, range) ?? []));
+      return present;
+    },
+    async calendarDates(ref, range) {
+      const dates = distinctDates(ref, range);
+      if (dates === undefined) throw new UsageError(`calendar.table: no table "${ref.table}" in ${shown}`);
+      return dates;
+    },
+    stepEnv: () => ({ BFTASK_WAREHOUSE: file }),
+    close: () => db.close(),
+  };
+}
+
+const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
