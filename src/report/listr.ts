@@ -18,6 +18,7 @@ interface Row {
   running: number;
   failed: number;
   started: number | undefined;
+  ended: number | undefined;
   /** listr2's task wrapper: setting its title redraws the row. */
   task: { title: string | undefined } | undefined;
   settle: (error?: Error) => void;
@@ -47,7 +48,7 @@ export function listrReporter(): Reporter {
       const perMinute = (row.done / Math.max(1, Date.now() - row.started)) * 60_000;
       parts.push(`${perMinute.toFixed(perMinute < 10 ? 1 : 0)} dates/min`);
     }
-    if (row.started !== undefined) parts.push(formatDuration(Date.now() - row.started));
+    if (row.started !== undefined) parts.push(formatDuration((row.ended ?? Date.now()) - row.started));
     return parts.join(' · ');
   };
 
@@ -69,7 +70,7 @@ export function listrReporter(): Reporter {
           const settled = new Promise<void>((resolve, reject) => {
             settle = (error) => (error ? reject(error) : resolve());
           });
-          const row: Row = { plan: t, done: 0, settled: 0, running: 0, failed: 0, started: undefined, task: undefined, settle, finished: false };
+          const row: Row = { plan: t, done: 0, settled: 0, running: 0, failed: 0, started: undefined, ended: undefined, task: undefined, settle, finished: false };
           rows.set(t.name, row);
           if (t.steps.length === 0) finish(row);
           return {
@@ -111,6 +112,7 @@ export function listrReporter(): Reporter {
 
   function finish(row: Row, why?: string): void {
     row.finished = true;
+    row.ended = Date.now();
     if (row.task) row.task.title = titleOf(row);
     const incomplete = row.done < row.plan.pending.length;
     if (!incomplete) row.settle();

@@ -1,0 +1,88 @@
+/**
+ * End-to-end test rig: a temp project written from an object literal, the real CLI run as a
+ * child process with a scrubbed environment, and the real SQLite file to inspect afterwards.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { execa } from 'execa';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const BIN = path.join(ROOT, 'bin', 'bftask.js');
+export const PROCESSOR = path.join(ROOT, 'test', 'fixtures', 'processor.mjs');
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface Project {
+  readonly dir: string;
+  /** Runs `bftask ...args` in the project folder (lines reporter, no colour). */
+  bftask(args: readonly string[], options?: { env?: Record<string, string> }): Promise<CliResult>;
+  /** Rows of a query against the project's warehouse (`data/warehouse.db`). */
+  query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
+  /** Lines of invocations.log: `target start end dateCount`, one per step the processor ran. */
+  invocations(): string[];
+  write(file: string, text: string): void;
+  remove(): void;
+}
+
+/** Creates a project from `files` (path → contents) in a fresh temp folder. */
+export function makeProject(files: Record<string, string>): Project {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bftask-test-'));
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  };
+  for (const [file, text] of Object.entries(files)) write(file, text);
+  return {
+    dir,
+    async bftask(args, options = {}) {
+      const result = await execa('node', [BIN, ...args], {
+        cwd: dir,
+        reject: false,
+        extendEnv: false,
+        env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), CI: 'true', NO_COLOR: '1', ...options.env },
+        stdin: 'ignore',
+      });
+      return { code: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+    },
+    query(sql, ...params) {
+      const db = new Database(path.join(dir, 'data', 'warehouse.db'), { readonly: true });
+      try {
+        return db.prepare(sql).all(...params) as never;
+      } finally {
+        db.close();
+      }
+    },
+    invocations() {
+      const file = path.join(dir, 'invocations.log');
+      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+    },
+    write,
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The argv of a fixture processor that writes `table` (column `d`), plus extra flags. */
+export function processor(table: string, ...extra: string[]): string[] {
+  return ['node', PROCESSOR, '--table', table, '--column', 'd', '--start-date', '{start}', '--end-date', '{end}', ...extra];
+}
+
+/** A backfill.config.ts whose targets are given as TypeScript source for the `targets` object. */
+export function configSource(targets: string, options: { range?: [string, string]; extra?: string } = {}): string {
+  const [start, end] = options.range ?? ['2024-01-01', '2024-01-10'];
+  return `import { defineConfig, sqlite } from 'bftask';
+const proc = (table: string, ...extra: string[]) => ${JSON.stringify(['node', PROCESSOR])}.concat(['--table', table, '--column', 'd', '--start-date', '{start}', '--end-date', '{end}', ...extra]);
+export default defineConfig({
+  warehouse: sqlite('data/warehouse.db'),
+  range: { start: '${start}', end: '${end}' },
+  ${options.extra ?? ''}
+  targets: ${targets},
+});
+`;
+}

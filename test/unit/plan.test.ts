@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/config.js';
+import { validateConfig } from '../../src/config/validate.js';
+import type { TargetConfig } from '../../src/config/types.js';
+import { plan, type Plan } from '../../src/plan/plan.js';
+import { eachDay } from '../../src/util/dates.js';
+
+const run = ['job', '--start-date', '{start}', '--end-date', '{end}', '--table', '{table}'];
+
+/** A validated config from target definitions, so the planner sees what the CLI would. */
+function configOf(targets: Record<string, Partial<TargetConfig>>): Config {
+  const full: Record<string, TargetConfig> = {};
+  for (const [name, t] of Object.entries(targets)) full[name] = { table: `${name}_t`, dateColumn: 'd', run, ...t } as TargetConfig;
+  const result = validateConfig(
+    { warehouse: { kind: 'sqlite', path: 'w.db' }, range: { start: '2024-01-01', end: '2024-01-31' }, targets: full },
+    '/p/backfill.config.ts',
+  );
+  if (!result.ok) throw new Error(result.errors.join('\n'));
+  return result.config;
+}
+
+interface Case {
+  targets: Record<string, Partial<TargetConfig>>;
+  calendar?: string[];
+  present?: Record<string, string[]>;
+  force?: string[];
+  roots?: string[];
+}
+
+const JAN = eachDay('2024-01-01', '2024-01-10');
+
+function planOf(c: Case): Plan {
+  const config = configOf(c.targets);
+  const calendar = c.calendar ?? JAN;
+  const roots = c.roots ?? [...config.targets.keys()];
+  const selection = new Set<string>();
+  const add = (n: string) => {
+    selection.add(n);
+    for (const d of config.targets.get(n)?.deps ?? []) add(d.target);
+  };
+  roots.forEach(add);
+  return plan({
+    config,
+    selection,
+    range: { start: calendar[0]!, end: calendar[calendar.length - 1]! },
+    calendar,
+    present: new Map(Object.entries(c.present ?? {}).map(([k, v]) => [k, new Set(v)])),
+    force: new Set(c.force ?? []),
+  });
+}
+
+const pendingOf = (p: Plan) => Object.fromEntries(p.targets.map((t) => [t.name, t.pending]));
+const stepsOf = (p: Plan, target: string) =>
+  p.steps.filter((s) => s.target === target).map((s) => `${s.start}..${s.end}`);
+const allBut = (...dates: string[]) => JAN.filter((d) => !dates.includes(d));
+
+describe('pending dates', () => {
+  it.each<[string, Case, Record<string, string[]>]>([
+    ['missing dates only', { targets: { a: {} }, present: { a: allBut('2024-01-03', '2024-01-07') } }, { a: ['2024-01-03', '2024-01-07'] }],
+    ['nothing when complete', { targets: { a: {} }, present: { a: JAN } }, { a: [] }],
+    [
+      'same-date dependency propagates one date',
+      { targets: { a: {}, b: { deps: ['a'] } }, present: { a: allBut('2024-01-04'), b: JAN } },
+      { a: ['2024-01-04'], b: ['2024-01-04'] },
+    ],
+    [
+      'lookback propagates to d..d+k',
+      { targets: { a: {}, b: { deps: [{ target: 'a', lookback: 2 }] } }, present: { a: allBut('2024-01-04'), b: JAN } },
+      { a: ['2024-01-04'], b: ['2024-01-04', '2024-01-05', '2024-01-06'] },
+    ],
+    [
+      'propagation is transitive',
+      {
+        targets: { a: {}, b: { deps: ['a'] }, c: { deps: [{ target: 'b', lookback: 1 }] } },
+        present: { a: allBut('2024-01-09'), b: JAN, c: JAN },
+      },
+      { a: ['2024-01-09'], b: ['2024-01-09'], c: ['2024-01-09', '2024-01-10'] },
+    ],
+    [
+      'force rebuilds every expected date and what depends on it, not upstream',
+      { targets: { a: {}, b: { deps: ['a'] }, c: { deps: ['b'] } }, present: { a: JAN, b: JAN, c: JAN }, force: ['b'] },
+      { a: [], b: JAN, c: JAN },
+    ],
+    [
+      'excluded dates are never expected, even when upstream changes',
+      {
+        targets: { a: {}, b: { deps: ['a'], exclude: ['2024-01-01', '2024-01-02'] } },
+        present: { a: [], b: [] },
+      },
+      { a: JAN, b: JAN.slice(2) },
+    ],
+    [
+      'exclude as a function',
+      { targets: { a: { exclude: (d: string) => d.endsWith('5') } }, present: { a: [] } },
+      { a: allBut('2024-01-05') },
+    ],
+    [
+      'only the selection is planned',
+      { targets: { a: {}, b: { deps: ['a'] }, other: {} }, present: {}, roots: ['b'] },
+      { a: JAN, b: JAN },
+    ],
+  ])('%s', (_, c, expected) => {
+    expect(pendingOf(planOf(c))).toEqual(expected);
+  });
+
+  it('says why a date is pending: missing, forced or after an upstream', () => {
+    const p = planOf({
+      targets: { a: {}, b: { deps: ['a'] } },
+      present: { a: allBut('2024-01-02', '2024-01-03'), b: allBut('2024-01-02') },
+    });
+    const b = p.targets.find((t) => t.name === 'b');
+    expect(b?.missing).toEqual(['2024-01-02']);
+    expect(b?.after).toEqual([{ target: 'a', count: 1 }]);
+    expect(b?.present).toBe(9);
+  });
+});
+
+describe('steps', () => {
+  it('cuts pending dates into runs of consecutive calendar dates, at most `shard` long', () => {
+    const p = planOf({ targets: { a: { shard: 3 } }, present: { a: ['2024-01-05'] } });
+    expect(stepsOf(p, 'a')).toEqual(['2024-01-01..2024-01-03', '2024-01-04..2024-01-04', '2024-01-06..2024-01-08', '2024-01-09..2024-01-10']);
+  });
+
+  it('keeps a run whole across days missing from the calendar (no games)', () => {
+    const calendar = ['2024-01-01', '2024-01-02', '2024-01-05', '2024-01-06'];
+    const p = planOf({ targets: { a: {} }, calendar });
+    expect(stepsOf(p, 'a')).toEqual(['2024-01-01..2024-01-06']);
+    expect(p.steps[0]?.dates).toEqual(calendar);
+  });
+
+  it('splits at excluded dates so a step never covers a date it must not write', () => {
+    const p = planOf({ targets: { a: { exclude: ['2024-01-04'] } } });
+    expect(stepsOf(p, 'a')).toEqual(['2024-01-01..2024-01-03', '2024-01-05..2024-01-10']);
+  });
+
+  it('expands placeholders inside arguments', () => {
+    const p = planOf({ targets: { a: { run: ['job', '--range={start}:{end}', '{target}', '{table}'] } }, present: { a: allBut('2024-01-02') } });
+    expect(p.steps[0]?.argv).toEqual(['job', '--range=2024-01-02:2024-01-02', 'a', 'a_t']);
+  });
+
+  it('needs exactly the upstream steps holding the dates it reads', () => {
+    const p = planOf({
+      targets: { a: { shard: 2 }, b: { shard: 2, deps: ['a'] }, c: { shard: 5, deps: [{ target: 'a', lookback: 3 }] } },
+    });
+    const needs = (id: string) => p.steps.find((s) => s.id === id)?.needs;
+    expect(needs('b:2024-01-03_2024-01-04')).toEqual(['a:2024-01-03_2024-01-04']);
+    // c's second step reads a for 2024-01-03..2024-01-10.
+    expect(needs('c:2024-01-06_2024-01-10')).toEqual([
+      'a:2024-01-03_2024-01-04',
+      'a:2024-01-05_2024-01-06',
+      'a:2024-01-07_2024-01-08',
+      'a:2024-01-09_2024-01-10',
+    ]);
+  });
+
+  it('does not wait on upstream steps whose dates are already present', () => {
+    const p = planOf({ targets: { a: {}, b: { deps: ['a'] } }, present: { a: allBut('2024-01-09'), b: allBut('2024-01-02') } });
+    expect(p.steps.find((s) => s.id === 'b:2024-01-02_2024-01-02')?.needs).toEqual([]);
+    expect(p.steps.find((s) => s.id === 'b:2024-01-09_2024-01-09')?.needs).toEqual(['a:2024-01-09_2024-01-09']);
+  });
+
+  it('lists steps with every step after the steps it needs', () => {
+    const p = planOf({ targets: { c: { deps: ['b'] }, b: { deps: ['a'] }, a: { shard: 4 } } });
+    const seen = new Set<string>();
+    for (const step of p.steps) {
+      for (const need of step.needs) expect(seen.has(need)).toBe(true);
+      seen.add(step.id);
+    }
+    expect(p.targets.map((t) => t.name)).toEqual(['a', 'b', 'c']);
+  });
+});

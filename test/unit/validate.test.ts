@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/config/validate.js';
+
+const run = ['job', '{start}', '{end}'];
+const base = () => ({
+  warehouse: { kind: 'sqlite', path: 'w.db' },
+  range: { start: '2024-01-01', end: '2024-01-31' },
+  targets: {
+    psza: { table: 'psza_t', dateColumn: 'd', run } as Record<string, unknown>,
+    pcf: { table: 'pcf_t', dateColumn: 'd', run, deps: ['psza'] } as Record<string, unknown>,
+  },
+});
+
+type Config = ReturnType<typeof base>;
+
+function errorsOf(change: (c: Config) => void): string[] {
+  const config = base();
+  change(config);
+  const result = validateConfig(config, '/p/backfill.config.ts');
+  return result.ok ? [] : result.errors;
+}
+
+describe('validateConfig', () => {
+  it('accepts a good config and orders targets by dependency', () => {
+    const result = validateConfig(base(), '/p/backfill.config.ts');
+    expect(result.ok && result.config.order).toEqual(['psza', 'pcf']);
+    expect(result.ok && result.config.dir).toBe('/p');
+  });
+
+  it.each<[string, (c: Config) => void, string]>([
+    ['unknown dependency, with a suggestion', (c) => (c.targets.pcf!.deps = ['psza', 'pzsa']), 'targets.pcf.deps[1]: unknown target "pzsa" — did you mean "psza"?'],
+    ['self dependency', (c) => (c.targets.pcf!.deps = ['pcf']), 'targets.pcf.deps[0]: a target cannot depend on itself'],
+    [
+      'dependency cycle, as a chain',
+      (c) => {
+        c.targets.psza!.deps = ['mlfs'];
+        c.targets.mlfs = { table: 'mlfs_t', dateColumn: 'd', run, deps: ['pcf'] };
+      },
+      'dependency cycle: mlfs -> pcf -> psza -> mlfs',
+    ],
+    ['malformed range date', (c) => (c.range.start = '2024-1-5'), 'range.start: "2024-1-5" is not a date: use YYYY-MM-DD'],
+    ['impossible date', (c) => (c.range.end = '2024-02-30'), 'range.end: "2024-02-30" is not a date: use YYYY-MM-DD'],
+    ['start after end', (c) => (c.range.start = '2024-02-01'), 'range: start 2024-02-01 is after end 2024-01-31'],
+    ['empty run', (c) => (c.targets.pcf!.run = []), 'targets.pcf.run: must be a non-empty argv array'],
+    ['run as a shell string', (c) => (c.targets.pcf!.run = 'job --start {start}'), "targets.pcf.run: must be an argv array such as ['python3', 'job.py', '--start-date', '{start}'], not a shell string"],
+    ['unknown placeholder', (c) => (c.targets.pcf!.run = ['job', '--day={date}']), 'targets.pcf.run[1]: unknown placeholder {date}: use {start}, {end}, {target}, {table}'],
+    ['two targets, one table', (c) => (c.targets.pcf!.table = 'psza_t'), 'targets.psza: writes psza_t, which targets.pcf writes too'],
+    ['shard 0', (c) => (c.targets.pcf!.shard = 0), 'targets.pcf.shard: must be a positive integer, got 0'],
+    ['negative concurrency', (c) => (c.targets.pcf!.concurrency = -1), 'targets.pcf.concurrency: must be a positive integer, got -1'],
+    ['lookback 0', (c) => (c.targets.pcf!.deps = [{ target: 'psza', lookback: 0 }]), 'targets.pcf.deps[0].lookback: must be a positive integer (days), got 0'],
+    ['global concurrency', (c) => Object.assign(c, { concurrency: 1.5 }), 'concurrency: must be a positive integer, got 1.5'],
+    ['misspelt field', (c) => (c.targets.pcf!.dep = ['psza']), 'targets.pcf.dep: unknown field — did you mean "deps"?'],
+    ['bad table name', (c) => (c.targets.pcf!.table = 'pcf; DROP TABLE x'), 'targets.pcf.table: must be a table name (letters, digits, _; dataset.table on BigQuery), got "pcf; DROP TABLE x"'],
+    ['dataset on sqlite', (c) => (c.targets.pcf!.table = 'nba.pcf'), 'targets.pcf.table: "nba.pcf": SQLite tables have no dataset; drop the prefix'],
+    ['bad exclude date', (c) => (c.targets.pcf!.exclude = ['2024-13-01']), 'targets.pcf.exclude[0]: "2024-13-01" is not a date: use YYYY-MM-DD'],
+    ['files without {date}', (c) => (c.targets.pcf = { files: 'out/x.json', run }), 'targets.pcf.files: must be a path pattern containing {date}, got "out/x.json"'],
+    ['a command name as target', (c) => (c.targets.status = { table: 's', dateColumn: 'd', run }), 'targets.status: "status" is a bftask command: rename the target'],
+    ['unknown warehouse', (c) => (c.warehouse = { kind: 'duckdb', path: 'x' }), 'warehouse.kind: unknown warehouse "duckdb": use sqlite(...)'],
+  ])('%s', (_, change, expected) => {
+    expect(errorsOf(change)).toContain(expected);
+  });
+
+  it('reports every problem at once', () => {
+    const errors = errorsOf((c) => {
+      c.targets.pcf!.shard = 0;
+      c.targets.psza!.run = [];
+      c.range.end = 'soon';
+    });
+    expect(errors).toHaveLength(3);
+  });
+});
