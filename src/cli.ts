@@ -7,7 +7,8 @@ import { build } from './commands/build.js';
 import type { Io } from './commands/io.js';
 import { status } from './commands/status.js';
 import { loadConfig } from './config/load.js';
-import { UsageError } from './util/errors.js';
+import { newRunId } from './run/logs.js';
+import { FatalError, UsageError } from './util/errors.js';
 import { openWarehouse } from './warehouse/open.js';
 
 function processIo(): Io {
@@ -35,11 +36,12 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   const config = await loadConfig(process.cwd(), options.config);
   const request = resolveRequest(config, options);
-  const warehouse = openWarehouse(config, io.shownPath);
+  const runId = newRunId();
+  const warehouse = openWarehouse(config, io.shownPath, runId);
   try {
     return options.command === 'status'
       ? await status(config, warehouse, options.json, request, io)
-      : await build(config, warehouse, options, request, io);
+      : await build(config, warehouse, options, request, io, runId);
   } finally {
     warehouse.close();
   }
@@ -54,6 +56,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (error instanceof UsageError) {
       for (const line of error.message.split('\n')) io.err(`bftask: ${line}`);
       process.exitCode = 2;
+    } else if (error instanceof FatalError) {
+      io.err(`bftask: ${error.message}`);
+      process.exitCode = 1;
     } else {
       io.err(`bftask: Internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       process.exitCode = 1;

@@ -5,7 +5,7 @@ import type { Calendar, Range, Target } from './config/config.js';
 import type { IsoDate } from './config/types.js';
 import { eachDay } from './util/dates.js';
 import { unreachable } from './util/unreachable.js';
-import type { TableRef, Warehouse } from './warehouse/warehouse.js';
+import type { PresentDates, TableRef, Warehouse } from './warehouse/warehouse.js';
 
 /** Present dates per target name, for the dates of `calendar` within `range`. */
 export async function readCoverage(
@@ -18,11 +18,11 @@ export async function readCoverage(
   const tables: TableRef[] = [];
   for (const t of targets) if (t.output.kind === 'table') tables.push(t.output);
   // One batch for the whole selection, so a warehouse can group its queries (BigQuery: per dataset).
-  const byTable = tables.length > 0 ? await warehouse.presentDates(tables, range) : new Map<string, Set<IsoDate>>();
+  const byTable = tables.length > 0 ? await warehouse.presentDates(tables, range) : new Map<string, PresentDates>();
   const present = new Map<string, Set<IsoDate>>();
   for (const t of targets) {
     if (t.output.kind === 'table') {
-      present.set(t.name, byTable.get(t.output.table) ?? new Set());
+      present.set(t.name, new Set(byTable.get(t.output.table)?.keys()));
     } else {
       const { pattern } = t.output;
       const inRange = calendar.filter((d) => d >= range.start && d <= range.end);

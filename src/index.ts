@@ -1,6 +1,7 @@
 /** The public API used by backfill.config.ts. */
 export type {
   BackfillConfig,
+  BigQueryWarehouseConfig,
   CalendarConfig,
   DependencyConfig,
   FilesTargetConfig,
@@ -10,7 +11,7 @@ export type {
   TargetConfig,
   WarehouseConfig,
 } from './config/types.js';
-import type { BackfillConfig, SqliteWarehouseConfig } from './config/types.js';
+import type { BackfillConfig, BigQueryWarehouseConfig, SqliteWarehouseConfig } from './config/types.js';
 
 /** Returns its argument: exists so editors type-check and complete the config. */
 export function defineConfig(config: BackfillConfig): BackfillConfig {
@@ -20,4 +21,9 @@ export function defineConfig(config: BackfillConfig): BackfillConfig {
 /** The embedded warehouse: a SQLite file (WAL mode, created if missing), relative to the config. */
 export function sqlite(path: string): SqliteWarehouseConfig {
   return { kind: 'sqlite', path };
+}
+
+/** The production warehouse: BigQuery, with Application Default Credentials. */
+export function bigquery(options: Omit<BigQueryWarehouseConfig, 'kind'>): BigQueryWarehouseConfig {
+  return { kind: 'bigquery', ...options };
 }

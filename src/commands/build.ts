@@ -1,4 +1,5 @@
 /** `bftask [targets...]`: plan, then run the pending steps (or print them with --dry-run). */
+import path from 'node:path';
 import type { CliOptions } from '../cli/args.js';
 import { rerunCommand } from '../cli/request.js';
 import type { Config } from '../config/config.js';
@@ -17,12 +18,24 @@ import { formatRun } from '../util/dates.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Io } from './io.js';
 
-export async function build(config: Config, warehouse: Warehouse, options: CliOptions, request: PlanRequest, io: Io): Promise<number> {
+export async function build(
+  config: Config,
+  warehouse: Warehouse,
+  options: CliOptions,
+  request: PlanRequest,
+  io: Io,
+  runId: string,
+): Promise<number> {
   const { plan, calendar } = await planFromWarehouse(config, warehouse, request);
   const concurrency = options.concurrency ?? config.concurrency;
   const rerun = rerunCommand(options);
   if (options.dryRun) {
-    io.out(options.json ? planJson(plan) : formatPlan(plan, calendar, { roots: request.roots, warehouse: warehouse.description, concurrency, rerun }));
+    if (options.json) io.out(planJson(plan));
+    else {
+      const costs = warehouse.costReport?.() ?? [];
+      io.out(formatPlan(plan, calendar, { roots: request.roots, warehouse: warehouse.description, concurrency, rerun }));
+      if (costs.length > 0) io.out(['', ...costs.map((l) => `  ${l}`)].join('\n'));
+    }
     return 0;
   }
   if (plan.steps.length === 0) {
@@ -30,14 +43,14 @@ export async function build(config: Config, warehouse: Warehouse, options: CliOp
     return 0;
   }
 
-  const { runId, logDir } = createRunLogDir(config.dir, [...new Set(plan.steps.map((s) => s.target))]);
+  const { logDir } = createRunLogDir(config.dir, [...new Set(plan.steps.map((s) => s.target))], runId);
   const reporter: Reporter =
     (options.reporter ?? (io.isTTY ? 'listr' : 'lines')) === 'listr'
       ? listrReporter()
       : linesReporter(io.out, calendar, io.shownPath);
   const interrupts = watchInterrupts();
   const started = Date.now();
-  reporter.start(plan, { runId, logDir, concurrency });
+  reporter.start(plan, { runId: path.basename(logDir), logDir, concurrency });
   let outcomes;
   try {
     outcomes = await execute({
@@ -52,7 +65,7 @@ export async function build(config: Config, warehouse: Warehouse, options: CliOp
           {
             config,
             logDir,
-            warehouseEnv: warehouse.stepEnv(),
+            warehouse,
             presentAfter: async (target, s) =>
               (await readCoverage([target], { start: s.start, end: s.end }, s.dates, warehouse, config.dir)).get(target.name) ??
               new Set(),

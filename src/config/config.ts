@@ -12,6 +12,11 @@ export type Output =
   | { readonly kind: 'table'; readonly table: string; readonly dateColumn: string }
   | { readonly kind: 'files'; readonly pattern: string };
 
+/** How a target fills its dates: a command, or a SELECT bftask writes itself. */
+export type Action =
+  | { readonly kind: 'command'; readonly run: readonly string[] }
+  | { readonly kind: 'sql'; readonly sql: string };
+
 export interface Target {
   readonly name: string;
   readonly output: Output;
@@ -19,7 +24,7 @@ export interface Target {
   readonly label: string;
   /** Sorted by target name, so plans and messages are stable. */
   readonly deps: readonly Dependency[];
-  readonly run: readonly string[];
+  readonly action: Action;
   readonly shard: number;
   readonly concurrency: number | undefined;
   readonly isExcluded: (date: IsoDate) => boolean;

@@ -4,12 +4,29 @@
 export type IsoDate = string;
 
 /** Where coverage and steps' output live: the embedded SQLite file or BigQuery. */
-export type WarehouseConfig = SqliteWarehouseConfig;
+export type WarehouseConfig = SqliteWarehouseConfig | BigQueryWarehouseConfig;
 
 export interface SqliteWarehouseConfig {
   readonly kind: 'sqlite';
   /** Path of the database file, relative to the config file's folder. */
   readonly path: string;
+}
+
+export interface BigQueryWarehouseConfig {
+  readonly kind: 'bigquery';
+  readonly projectId: string;
+  /** Where jobs run, e.g. `US` or `europe-west1`. */
+  readonly location: string;
+  /** The dataset of table names written without one. */
+  readonly dataset?: string;
+  /** Every query's billing cap in bytes (default 10 GiB); a query that would bill more fails unbilled. */
+  readonly maximumBytesBilled?: number;
+  /** Labels added to every job, besides `bftask_target` and `bftask_run`. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** A BigQuery emulator or test server, e.g. `http://127.0.0.1:9050`; also `BIGQUERY_EMULATOR_HOST`. */
+  readonly apiEndpoint?: string;
+  /** At most this many concurrent writes per table (BigQuery's table update quotas; default 2). */
+  readonly maxTableWrites?: number;
 }
 
 /** Dates the pipeline runs on: a table's distinct dates, every day, or an explicit list. */
@@ -24,11 +41,6 @@ export type DependencyConfig = string | { readonly target: string; readonly look
 interface TargetCommon {
   /** Targets this one reads; see DependencyConfig. */
   readonly deps?: readonly DependencyConfig[];
-  /**
-   * The command, as an argv array (never a shell string). Placeholders `{start}`, `{end}`,
-   * `{target}` and `{table}` are replaced inside each argument.
-   */
-  readonly run: readonly string[];
   /** At most this many consecutive calendar dates per step (default: the whole run). */
   readonly shard?: number;
   /** At most this many steps of this target at once (default: the global bound). */
@@ -37,19 +49,42 @@ interface TargetCommon {
   readonly exclude?: readonly IsoDate[] | ((date: IsoDate) => boolean);
 }
 
-/** A target that writes one table, one partition per date in `dateColumn`. */
-export interface TableTargetConfig extends TargetCommon {
+interface CommandAction {
+  /**
+   * The command, as an argv array (never a shell string). Placeholders `{start}`, `{end}`,
+   * `{target}` and `{table}` are replaced inside each argument.
+   */
+  readonly run: readonly string[];
+  readonly sql?: never;
+}
+
+interface SqlAction {
+  /**
+   * A SELECT of the rows for the dates `@start..@end` (bound parameters). bftask writes them
+   * idempotently: per-date partition overwrites on BigQuery, DELETE+INSERT on SQLite.
+   */
+  readonly sql: string;
+  readonly run?: never;
+}
+
+interface TableOutput {
   readonly table: string;
   readonly dateColumn: string;
   readonly files?: never;
 }
 
-/** A target that writes one file per date; `files` holds `{date}`, relative to the config file. */
-export interface FilesTargetConfig extends TargetCommon {
+interface FilesOutput {
+  /** One file per date: a path pattern holding `{date}`, relative to the config file. */
   readonly files: string;
   readonly table?: never;
   readonly dateColumn?: never;
 }
+
+/** A target that writes one table, one partition per date in `dateColumn`. */
+export type TableTargetConfig = TargetCommon & TableOutput & (CommandAction | SqlAction);
+
+/** A target whose command writes one file per date. */
+export type FilesTargetConfig = TargetCommon & FilesOutput & CommandAction;
 
 export type TargetConfig = TableTargetConfig | FilesTargetConfig;
 

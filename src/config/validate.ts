@@ -8,7 +8,7 @@ import { UsageError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { topologicalOrder } from './graph.js';
 import { COMMANDS, PLACEHOLDERS } from './config.js';
-import type { Calendar, Config, Dependency, Output, Target } from './config.js';
+import type { Action, Calendar, Config, Dependency, Output, Target } from './config.js';
 import type { IsoDate, WarehouseConfig } from './types.js';
 
 export type Validated = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -17,7 +17,10 @@ const TARGET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*){0,2}$/;
 const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'targets'];
-const TARGET_KEYS = ['table', 'dateColumn', 'files', 'deps', 'run', 'shard', 'concurrency', 'exclude'];
+const TARGET_KEYS = ['table', 'dateColumn', 'files', 'deps', 'run', 'sql', 'shard', 'concurrency', 'exclude'];
+const BIGQUERY_KEYS = ['kind', 'projectId', 'location', 'dataset', 'maximumBytesBilled', 'labels', 'apiEndpoint', 'maxTableWrites'];
+const LABEL = /^[a-z][a-z0-9_-]{0,62}$/;
+const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -83,8 +86,46 @@ function checkWarehouse(raw: unknown, fail: Fail): WarehouseConfig | undefined {
     }
     return { kind: 'sqlite', path: raw.path };
   }
-  fail('warehouse.kind', `unknown warehouse ${show(raw.kind)}: use sqlite(...)`);
+  if (raw.kind === 'bigquery') return checkBigQuery(raw, fail);
+  fail('warehouse.kind', `unknown warehouse ${show(raw.kind)}: use sqlite(...) or bigquery(...)`);
   return undefined;
+}
+
+function checkBigQuery(raw: Record<string, unknown>, fail: Fail): WarehouseConfig | undefined {
+  const before = { count: 0 };
+  const note: Fail = (where, message) => {
+    before.count++;
+    fail(`warehouse.${where}`, message);
+  };
+  for (const key of Object.keys(raw)) {
+    if (!BIGQUERY_KEYS.includes(key)) note(key, `unknown field${didYouMean(key, BIGQUERY_KEYS)}`);
+  }
+  if (typeof raw.projectId !== 'string' || !/^[a-z][a-z0-9-:.]{3,}[a-z0-9]$/.test(raw.projectId)) {
+    note('projectId', `must be a Google Cloud project id, got ${show(raw.projectId)}`);
+  }
+  if (typeof raw.location !== 'string' || !/^[A-Za-z0-9-]+$/.test(raw.location)) {
+    note('location', `must be a BigQuery location such as "US" or "europe-west1", got ${show(raw.location)}`);
+  }
+  if (raw.dataset !== undefined && (typeof raw.dataset !== 'string' || !IDENTIFIER.test(raw.dataset))) {
+    note('dataset', `must be a dataset name, got ${show(raw.dataset)}`);
+  }
+  checkPositive(raw.maximumBytesBilled, 'maximumBytesBilled', note);
+  checkPositive(raw.maxTableWrites, 'maxTableWrites', note);
+  if (raw.apiEndpoint !== undefined && (typeof raw.apiEndpoint !== 'string' || !/^https?:\/\/[^\s]+$/.test(raw.apiEndpoint))) {
+    note('apiEndpoint', `must be an http(s) URL, got ${show(raw.apiEndpoint)}`);
+  }
+  if (raw.labels !== undefined) {
+    if (!isRecord(raw.labels)) note('labels', `must be an object of strings, got ${show(raw.labels)}`);
+    else {
+      for (const [key, value] of Object.entries(raw.labels)) {
+        if (!LABEL.test(key)) note(`labels.${key}`, 'a label key is lowercase letters, digits, _ and -, starting with a letter');
+        else if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
+          note(`labels.${key}`, `a label value is lowercase letters, digits, _ and -, got ${show(value)}`);
+        }
+      }
+    }
+  }
+  return before.count > 0 ? undefined : (raw as unknown as WarehouseConfig);
 }
 
 function checkRange(raw: unknown, fail: Fail): { start: IsoDate; end: IsoDate } | undefined {
@@ -183,13 +224,13 @@ function checkTarget(
   });
   deps.sort((a, b) => (a.target < b.target ? -1 : 1));
 
-  const run = checkRun(raw.run, note);
+  const action = checkAction(raw, output, note);
   const shard = checkPositive(raw.shard, '.shard', note) ?? Number.POSITIVE_INFINITY;
   const concurrency = checkPositive(raw.concurrency, '.concurrency', note);
   const isExcluded = checkExclude(raw.exclude, name, note);
 
-  if (before.count > 0 || !output || !label || !run || !isExcluded) return undefined;
-  return { name, output, label, deps, run, shard, concurrency, isExcluded };
+  if (before.count > 0 || !output || !label || !action || !isExcluded) return undefined;
+  return { name, output, label, deps, action, shard, concurrency, isExcluded };
 }
 
 function checkOutput(raw: Record<string, unknown>, warehouse: WarehouseConfig | undefined, fail: Fail): Output | undefined {
@@ -211,12 +252,39 @@ function checkOutput(raw: Record<string, unknown>, warehouse: WarehouseConfig | 
   } else if (warehouse?.kind === 'sqlite' && raw.table.includes('.')) {
     fail('.table', `"${raw.table}": SQLite tables have no dataset; drop the prefix`);
     ok = false;
+  } else if (warehouse?.kind === 'bigquery' && !raw.table.includes('.') && !warehouse.dataset) {
+    fail('.table', `"${raw.table}": name its dataset (dataset.table) or set warehouse.dataset`);
+    ok = false;
   }
   if (typeof raw.dateColumn !== 'string' || !IDENTIFIER.test(raw.dateColumn)) {
     fail('.dateColumn', `must be a column name, got ${show(raw.dateColumn)}`);
     ok = false;
   }
   return ok ? { kind: 'table', table: raw.table as string, dateColumn: raw.dateColumn as string } : undefined;
+}
+
+function checkAction(raw: Record<string, unknown>, output: Output | undefined, fail: Fail): Action | undefined {
+  if (raw.sql === undefined) {
+    const run = checkRun(raw.run, fail);
+    return run && { kind: 'command', run };
+  }
+  if (raw.run !== undefined) {
+    fail('', 'give either run (a command) or sql (a SELECT), not both');
+    return undefined;
+  }
+  if (output?.kind === 'files') {
+    fail('.sql', 'a files target needs a command (run) to write its files');
+    return undefined;
+  }
+  if (typeof raw.sql !== 'string' || raw.sql.trim() === '') {
+    fail('.sql', `must be a SELECT for the dates @start..@end, got ${show(raw.sql)}`);
+    return undefined;
+  }
+  if (!/@start\b/.test(raw.sql) || !/@end\b/.test(raw.sql)) {
+    fail('.sql', 'must select only the dates @start..@end (e.g. WHERE game_date BETWEEN @start AND @end)');
+    return undefined;
+  }
+  return { kind: 'sql', sql: raw.sql };
 }
 
 function checkRun(raw: unknown, fail: Fail): string[] | undefined {

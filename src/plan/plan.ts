@@ -28,10 +28,15 @@ export interface Step {
   readonly end: IsoDate;
   /** The pending dates this step builds: consecutive calendar dates from start to end. */
   readonly dates: readonly IsoDate[];
-  readonly argv: readonly string[];
+  /** What the step does: the expanded command, or the target's SELECT. */
+  readonly action: StepAction;
   /** Ids of the upstream steps whose dates this step reads. */
   readonly needs: readonly string[];
 }
+
+export type StepAction =
+  | { readonly kind: 'command'; readonly argv: readonly string[] }
+  | { readonly kind: 'sql'; readonly sql: string };
 
 export interface TargetPlan {
   readonly name: string;
@@ -110,7 +115,10 @@ function planTarget(
       start,
       end,
       dates,
-      argv: expandArgv(target.run, { start, end, target: target.name, table: target.label }),
+      action:
+        target.action.kind === 'command'
+          ? { kind: 'command', argv: expandArgv(target.action.run, { start, end, target: target.name, table: target.label }) }
+          : target.action,
       needs: neededSteps(target, start, end, upstream),
     };
   });

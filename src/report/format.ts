@@ -20,8 +20,10 @@ export function describeFailure(failure: Failure, calendar: readonly IsoDate[]):
       return `killed by ${failure.signal}`;
     case 'spawn-failed':
       return `failed to start: ${failure.message}`;
+    case 'sql-failed':
+      return `SQL failed: ${failure.message}`;
     case 'still-missing':
-      return `exited 0 but ${formatDates(failure.missing, calendar)} still missing from ${failure.label}`;
+      return `${failure.afterSql ? 'wrote' : 'exited 0'} but ${formatDates(failure.missing, calendar)} still missing from ${failure.label}`;
     case 'interrupted':
       return 'interrupted';
     default:

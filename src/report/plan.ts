@@ -59,20 +59,31 @@ export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: Pla
   }
   for (const t of busy) {
     lines.push('', `  ${t.name} · ${formatDates(t.pending, calendar)} · ${t.steps.length} steps`);
-    for (const step of t.steps) lines.push(`    ${step.argv.map(shellQuote).join(' ')}`);
+    const first = t.steps[0]?.action;
+    if (first?.kind === 'sql') {
+      lines.push(`    SQL, written into ${t.label} for each step's dates (@start, @end):`);
+      lines.push(...first.sql.trim().split('\n').map((l) => `      ${l}`));
+    }
+    for (const step of t.steps) {
+      lines.push(`    ${step.action.kind === 'command' ? step.action.argv.map(shellQuote).join(' ') : `@start=${step.start} @end=${step.end}`}`);
+    }
   }
   lines.push('', `  run it: ${header.rerun}`);
   return lines.join('\n');
 }
 
-/** The machine plan: every selected target, dates sorted, each step's argv. */
+/** The machine plan: every selected target, dates sorted, each step's argv (or SQL). */
 export function planJson(plan: Plan): string {
   return JSON.stringify({
     targets: plan.targets.map((t) => ({
       name: t.name,
       table: t.label,
       pending: t.pending,
-      steps: t.steps.map((s) => ({ start: s.start, end: s.end, argv: s.argv })),
+      steps: t.steps.map((s) =>
+        s.action.kind === 'command'
+          ? { start: s.start, end: s.end, argv: s.action.argv }
+          : { start: s.start, end: s.end, sql: s.action.sql },
+      ),
     })),
   });
 }

@@ -7,7 +7,8 @@ export type Failure =
   | { readonly reason: 'exit-non-zero'; readonly code: number }
   | { readonly reason: 'signal'; readonly signal: string }
   | { readonly reason: 'spawn-failed'; readonly message: string }
-  | { readonly reason: 'still-missing'; readonly missing: readonly IsoDate[]; readonly label: string }
+  | { readonly reason: 'sql-failed'; readonly message: string }
+  | { readonly reason: 'still-missing'; readonly missing: readonly IsoDate[]; readonly label: string; readonly afterSql?: boolean }
   /** Killed because bftask itself was interrupted. */
   | { readonly reason: 'interrupted' };
 

@@ -2,12 +2,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** Creates a fresh folder named after the local start time; a second run in the same second gets `-2`. */
-export function createRunLogDir(configDir: string, targets: readonly string[], now = new Date()): { runId: string; logDir: string } {
+/** `20261125-101502`: a run's id, from its local start time. */
+export function newRunId(now = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
-  const stamp =
+  return (
     `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-` +
-    `${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+    `${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`
+  );
+}
+
+/** Creates the run's log folder; a second run started in the same second gets `-2`, and so on. */
+export function createRunLogDir(configDir: string, targets: readonly string[], stamp: string): { runId: string; logDir: string } {
   const root = path.join(configDir, '.bftask', 'logs');
   fs.mkdirSync(root, { recursive: true });
   for (let n = 1; ; n++) {

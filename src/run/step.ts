@@ -1,18 +1,18 @@
-/** The edge where a planned step meets the world: its process, its log, its output check. */
+/** The edge where a planned step meets the world: its process or SQL, its log, its output check. */
 import path from 'node:path';
 import type { Config, Target } from '../config/config.js';
 import type { IsoDate } from '../config/types.js';
 import type { Step } from '../plan/plan.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Failure } from './events.js';
 import { spawnStep } from './spawn.js';
 
 export interface StepContext {
   readonly config: Config;
-  /** Variables from the warehouse (BFTASK_WAREHOUSE). */
-  readonly warehouseEnv: Readonly<Record<string, string>>;
+  readonly warehouse: Warehouse;
   /** Absolute log folder of this run. */
   readonly logDir: string;
-  /** Re-reads which of `dates` are present in the target's output. */
+  /** Re-reads which of the step's dates are present in the target's output. */
   readonly presentAfter: (target: Target, step: Step) => Promise<ReadonlySet<IsoDate>>;
 }
 
@@ -33,15 +33,41 @@ export function stepEnv(target: Target, step: Step, warehouseEnv: Readonly<Recor
   };
 }
 
-/** Runs the step's command, then checks its dates landed; returns the failure, if any. */
+/** Runs the step, then checks its dates landed; returns the failure, if any. */
 export async function runStep(context: StepContext, step: Step, signal: AbortSignal): Promise<Failure | undefined> {
   const target = context.config.targets.get(step.target);
   if (!target) throw new Error(`Internal error: unknown target ${step.target}`);
+  const failure = await perform(context, target, step, signal);
+  if (failure) return failure;
+  const present = await context.presentAfter(target, step);
+  const missing = step.dates.filter((d) => !present.has(d));
+  if (missing.length === 0) return undefined;
+  return { reason: 'still-missing', missing, label: target.label, afterSql: step.action.kind === 'sql' };
+}
+
+async function perform(context: StepContext, target: Target, step: Step, signal: AbortSignal): Promise<Failure | undefined> {
+  const logFile = stepLogFile(context.logDir, step);
+  const { action } = step;
+  if (action.kind === 'sql') {
+    if (target.output.kind !== 'table') throw new Error(`Internal error: SQL target ${target.name} writes files`);
+    const outcome = await context.warehouse.writeSql({
+      ref: target.output,
+      sql: action.sql,
+      start: step.start,
+      end: step.end,
+      dates: step.dates,
+      target: target.name,
+      logFile,
+      signal,
+    });
+    if (signal.aborted || outcome?.interrupted) return { reason: 'interrupted' };
+    return outcome && { reason: 'sql-failed', message: outcome.message };
+  }
   const outcome = await spawnStep({
-    argv: step.argv,
+    argv: action.argv,
     cwd: context.config.dir,
-    env: stepEnv(target, step, context.warehouseEnv),
-    logFile: stepLogFile(context.logDir, step),
+    env: stepEnv(target, step, context.warehouse.stepEnv()),
+    logFile,
     signal,
   });
   if (signal.aborted) return { reason: 'interrupted' };
@@ -50,11 +76,7 @@ export async function runStep(context: StepContext, step: Step, signal: AbortSig
       return { reason: 'spawn-failed', message: outcome.message };
     case 'signal':
       return { reason: 'signal', signal: outcome.signal };
-    case 'exited': {
-      if (outcome.code !== 0) return { reason: 'exit-non-zero', code: outcome.code };
-      const present = await context.presentAfter(target, step);
-      const missing = step.dates.filter((d) => !present.has(d));
-      return missing.length > 0 ? { reason: 'still-missing', missing, label: target.label } : undefined;
-    }
+    case 'exited':
+      return outcome.code === 0 ? undefined : { reason: 'exit-non-zero', code: outcome.code };
   }
 }

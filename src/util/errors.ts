@@ -8,3 +8,8 @@ export function messageOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
 }
+
+/** A failure of the environment (not the user's input) that stops bftask before it runs anything: exit 1. */
+export class FatalError extends Error {
+  override readonly name = 'FatalError';
+}

@@ -4,12 +4,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Range } from '../config/config.js';
 import type { IsoDate } from '../config/types.js';
 import { isIsoDate } from '../util/dates.js';
 import { UsageError } from '../util/errors.js';
-import type { TableRef, Warehouse } from './warehouse.js';
+import { spawnStep } from '../run/spawn.js';
+import type { PresentDates, TableRef, Warehouse } from './warehouse.js';
+
+const WRITER = fileURLToPath(new URL('./sqlite-write.js', import.meta.url));
 
 /** Opens (creating if missing) the SQLite file at `file`; `shown` is how messages name it. */
 export function openSqlite(file: string, shown: string): Warehouse {
@@ -43,14 +47,37 @@ export function openSqlite(file: string, shown: string): Warehouse {
   return {
     description: shown,
     async presentDates(tables, range) {
-      const present = new Map<string, Set<IsoDate>>();
-      for (const ref of tables) present.set(ref.table, new Set(distinctDates(ref, range) ?? []));
+      const present = new Map<string, PresentDates>();
+      // SQLite keeps no per-date modification time.
+      for (const ref of tables) present.set(ref.table, new Map((distinctDates(ref, range) ?? []).map((d) => [d, undefined])));
       return present;
     },
     async calendarDates(ref, range) {
       const dates = distinctDates(ref, range);
       if (dates === undefined) throw new UsageError(`calendar.table: no table "${ref.table}" in ${shown}`);
       return dates;
+    },
+    async writeSql(request) {
+      const outcome = await spawnStep({
+        argv: [process.execPath, WRITER],
+        cwd: path.dirname(file),
+        env: {
+          BFTASK_WAREHOUSE: file,
+          BFTASK_TABLE: request.ref.table,
+          BFTASK_DATE_COLUMN: request.ref.dateColumn,
+          BFTASK_SQL: request.sql,
+          BFTASK_START: request.start,
+          BFTASK_END: request.end,
+          BFTASK_DATES: request.dates.join(','),
+        },
+        logFile: request.logFile,
+        signal: request.signal,
+      });
+      if (request.signal.aborted) return { message: 'interrupted', interrupted: true };
+      if (outcome.kind === 'exited' && outcome.code === 0) return undefined;
+      const said = fs.readFileSync(request.logFile, 'utf8').split('\n').reverse().find((l) => l.startsWith('sql failed: '));
+      if (said) return { message: said.slice('sql failed: '.length) };
+      return { message: outcome.kind === 'exited' ? `writer exited with code ${outcome.code}` : outcome.kind === 'signal' ? `writer killed by ${outcome.signal}` : outcome.message };
     },
     stepEnv: () => ({ BFTASK_WAREHOUSE: file }),
     close: () => db.close(),

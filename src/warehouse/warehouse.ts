@@ -7,14 +7,39 @@ export interface TableRef {
   readonly dateColumn: string;
 }
 
+/** Present dates, each with when its partition was last modified (ms since epoch) where known. */
+export type PresentDates = ReadonlyMap<IsoDate, number | undefined>;
+
+export interface SqlWrite {
+  readonly ref: TableRef;
+  readonly sql: string;
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+  /** The step's dates: only these are replaced. */
+  readonly dates: readonly IsoDate[];
+  readonly target: string;
+  readonly logFile: string;
+  readonly signal: AbortSignal;
+}
+
+/** Undefined when written; otherwise why not, in one line. */
+export type SqlOutcome = undefined | { readonly message: string; readonly interrupted?: boolean };
+
 export interface Warehouse {
   /** How reports name it, e.g. `data/warehouse.db`. */
   readonly description: string;
-  /** Dates present in each table within the range, keyed by table name: one query per table. */
-  presentDates(tables: readonly TableRef[], range: Range): Promise<Map<string, Set<IsoDate>>>;
+  /**
+   * Dates present in each table within the range, keyed by table name, read in one batch
+   * (SQLite: a query per table; BigQuery: a metadata query per dataset).
+   */
+  presentDates(tables: readonly TableRef[], range: Range): Promise<Map<string, PresentDates>>;
   /** Distinct dates of a calendar table within the range, sorted. */
   calendarDates(ref: TableRef, range: Range): Promise<IsoDate[]>;
+  /** Runs one step of a SQL target: writes its SELECT's rows for exactly the step's dates. */
+  writeSql(request: SqlWrite): Promise<SqlOutcome>;
   /** Variables that tell a step where to write (BFTASK_WAREHOUSE). */
   stepEnv(): Record<string, string>;
+  /** What reading coverage cost, for --dry-run (BigQuery: bytes per query). */
+  costReport?(): string[];
   close(): void;
 }

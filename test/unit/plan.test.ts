@@ -135,7 +135,7 @@ describe('steps', () => {
 
   it('expands placeholders inside arguments', () => {
     const p = planOf({ targets: { a: { run: ['job', '--range={start}:{end}', '{target}', '{table}'] } }, present: { a: allBut('2024-01-02') } });
-    expect(p.steps[0]?.argv).toEqual(['job', '--range=2024-01-02:2024-01-02', 'a', 'a_t']);
+    expect(p.steps[0]?.action).toEqual({ kind: 'command', argv: ['job', '--range=2024-01-02:2024-01-02', 'a', 'a_t'] });
   });
 
   it('needs exactly the upstream steps holding the dates it reads', () => {

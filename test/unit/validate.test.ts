@@ -8,7 +8,7 @@ const base = () => ({
   targets: {
     psza: { table: 'psza_t', dateColumn: 'd', run } as Record<string, unknown>,
     pcf: { table: 'pcf_t', dateColumn: 'd', run, deps: ['psza'] } as Record<string, unknown>,
-  },
+  } as Record<string, Record<string, unknown>>,
 });
 
 type Config = ReturnType<typeof base>;

@@ -1,0 +1,35 @@
+/** Creates the @google-cloud/bigquery client for a config, with or without credentials. */
+import { BigQuery } from '@google-cloud/bigquery';
+import { PassThroughClient } from 'google-auth-library';
+import type { BigQueryWarehouseConfig } from '../../config/types.js';
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '0.0.0.0']);
+
+/** The emulator or test server in use, if any: `apiEndpoint`, else BIGQUERY_EMULATOR_HOST. */
+export function emulatorEndpoint(config: BigQueryWarehouseConfig, env = process.env): string | undefined {
+  return config.apiEndpoint ?? env.BIGQUERY_EMULATOR_HOST;
+}
+
+function isLocal(endpoint: string): boolean {
+  try {
+    const { hostname } = new URL(endpoint.includes('://') ? endpoint : `http://${endpoint}`);
+    return LOCAL_HOSTS.has(hostname) || hostname.startsWith('127.');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Application Default Credentials in production. An endpoint on this machine gets no
+ * credentials at all, so nothing probes the metadata server or asks for a token.
+ */
+export function createClient(config: BigQueryWarehouseConfig): BigQuery {
+  const endpoint = emulatorEndpoint(config);
+  const local = endpoint !== undefined && isLocal(endpoint);
+  return new BigQuery({
+    projectId: config.projectId,
+    location: config.location,
+    ...(config.apiEndpoint ? { apiEndpoint: config.apiEndpoint } : {}),
+    ...(local ? { authClient: new PassThroughClient() } : {}),
+  });
+}

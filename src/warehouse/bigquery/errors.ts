@@ -1,0 +1,62 @@
+/** Turns BigQuery client errors into one line a user can act on. */
+
+export interface Explained {
+  readonly message: string;
+  /** A configuration problem (exit 2) rather than a passing one. */
+  readonly config: boolean;
+  /** Worth retrying with backoff: a rate limit or BigQuery's table update quota. */
+  readonly retry: boolean;
+}
+
+interface ApiError {
+  code?: number | string;
+  message?: string;
+  errors?: { reason?: string; message?: string }[];
+  response?: { status?: number };
+}
+
+/** What went wrong, what to do, and whether it is the config's fault. */
+export function explainBigQueryError(error: unknown, doing: string): Explained {
+  const e = (error ?? {}) as ApiError;
+  const reasons = (e.errors ?? []).map((x) => x.reason ?? '');
+  const text = (error instanceof Error ? error.message : String(e.message ?? error)).split('\n')[0] ?? '';
+  const code = Number(e.code ?? e.response?.status);
+  const has = (reason: string) => reasons.includes(reason);
+
+  if (/default credentials|Could not refresh access token|invalid_grant|Unable to detect a Project Id/i.test(text)) {
+    return {
+      message: `${doing}: no Google credentials: run \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS`,
+      config: true,
+      retry: false,
+    };
+  }
+  if (has('accessDenied') || code === 403 && /permission|denied/i.test(text)) {
+    const permission = /Permission ([\w.]+) denied/i.exec(text)?.[1] ?? /(bigquery\.[\w.]+)/.exec(text)?.[1];
+    return {
+      message: `${doing}: access denied${permission ? `: needs ${permission}` : ''} (${text})`,
+      config: true,
+      retry: false,
+    };
+  }
+  if (has('bytesBilledLimitExceeded') || /limit for bytes billed/i.test(text)) {
+    const needed = /(\d+) or higher required/.exec(text)?.[1];
+    const cap = /bytes billed: (\d+)/.exec(text)?.[1];
+    return {
+      message:
+        `${doing}: the query would bill ${needed ? `at least ${needed} bytes` : 'more'}, over the cap` +
+        `${cap ? ` of ${cap}` : ''}: raise warehouse.maximumBytesBilled or narrow the query`,
+      config: true,
+      retry: false,
+    };
+  }
+  if (has('notFound') || code === 404) {
+    return { message: `${doing}: not found: ${text.replace(/^Not found:\s*/i, '')}`, config: true, retry: false };
+  }
+  if (has('rateLimitExceeded') || /too many table update operations/i.test(text)) {
+    return { message: `${doing}: rate limit: ${text}`, config: false, retry: true };
+  }
+  if (has('quotaExceeded')) {
+    return { message: `${doing}: quota exceeded: ${text} — wait for the quota to refill, then re-run`, config: false, retry: false };
+  }
+  return { message: `${doing}: ${text}`, config: false, retry: false };
+}

@@ -1,0 +1,223 @@
+/**
+ * The production warehouse. Coverage comes from partition metadata (one INFORMATION_SCHEMA query
+ * per dataset, no table scan); SQL targets are written one day partition per query job with
+ * WRITE_TRUNCATE, which replaces a partition atomically, so a re-run never duplicates rows.
+ */
+import fs from 'node:fs';
+import { BigQuery, type Query } from '@google-cloud/bigquery';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { Range } from '../../config/config.js';
+import type { BigQueryWarehouseConfig, IsoDate } from '../../config/types.js';
+import { isIsoDate } from '../../util/dates.js';
+import { FatalError, UsageError } from '../../util/errors.js';
+import type { PresentDates, SqlWrite, TableRef, Warehouse } from '../warehouse.js';
+import { createClient, emulatorEndpoint } from './client.js';
+import { explainBigQueryError } from './errors.js';
+import { datasetKey, labelValue, partitionId, resolveTable, type TableId } from './names.js';
+import { distinctDatesQuery, partitionsQuery } from './sql.js';
+
+/** 10 GiB: far above any coverage query, low enough that a runaway SELECT fails unbilled. */
+export const DEFAULT_MAX_BYTES_BILLED = 10 * 1024 ** 3;
+/** Concurrent coverage and metadata requests. */
+const READ_CONCURRENCY = 8;
+const RETRIES = 5;
+
+export interface BigQueryOptions {
+  readonly runId: string;
+  /** How long to wait before retry n (0-based); tests shorten it. */
+  readonly backoffMs?: (attempt: number) => number;
+}
+
+/** A coverage query's cost, for --dry-run. */
+export interface QueryCost {
+  readonly dataset: string;
+  readonly kind: 'partitions' | 'distinct';
+  readonly bytesProcessed: number;
+}
+
+export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryOptions): Warehouse {
+  const client = createClient(config);
+  const read = pLimit(READ_CONCURRENCY);
+  const tableWrites = new Map<string, LimitFunction>();
+  const maximumBytesBilled = String(config.maximumBytesBilled ?? DEFAULT_MAX_BYTES_BILLED);
+  const backoffMs = options.backoffMs ?? ((n: number) => 1000 * 2 ** n + Math.random() * 500);
+  const costs: QueryCost[] = [];
+  const labels = (target: string) => ({ ...config.labels, bftask_target: labelValue(target), bftask_run: labelValue(options.runId) });
+
+  /** Runs a read query; every problem becomes a one-line error (exit 2 for configuration). */
+  const query = async (sql: string, params: Query['params'], doing: string, target: string, cost?: Omit<QueryCost, 'bytesProcessed'>) => {
+    try {
+      const [job] = await client.createQueryJob({ query: sql, params, location: config.location, maximumBytesBilled, labels: labels(target) });
+      const [rows] = await job.getQueryResults();
+      if (cost) costs.push({ ...cost, bytesProcessed: Number(job.metadata?.statistics?.totalBytesProcessed ?? 0) });
+      return rows as Record<string, unknown>[];
+    } catch (error) {
+      const explained = explainBigQueryError(error, doing);
+      throw explained.config ? new UsageError(explained.message) : new FatalError(explained.message);
+    }
+  };
+
+  /** tables.get: free. Undefined when the table does not exist yet (nothing built). */
+  const partitioning = async (id: TableId, ref: TableRef): Promise<'day' | 'other' | undefined> => {
+    try {
+      const [metadata] = await client.dataset(id.datasetId, { projectId: id.projectId }).table(id.tableId).getMetadata();
+      const p = (metadata as { timePartitioning?: { type?: string; field?: string } }).timePartitioning;
+      return p?.type === 'DAY' && p.field === ref.dateColumn ? 'day' : 'other';
+    } catch (error) {
+      const explained = explainBigQueryError(error, `reading ${id.projectId}.${id.datasetId}.${id.tableId}`);
+      if (/not found: Table/i.test(explained.message)) return undefined;
+      throw explained.config ? new UsageError(explained.message) : new FatalError(explained.message);
+    }
+  };
+
+  const distinct = async (id: TableId, ref: TableRef, range: Range, target: string) => {
+    const rows = await query(
+      distinctDatesQuery(id, ref.dateColumn),
+      { start: BigQuery.date(range.start), end: BigQuery.date(range.end) },
+      `reading dates of ${ref.table}`,
+      target,
+      { dataset: datasetKey(id), kind: 'distinct' },
+    );
+    return rows.map((r) => dateValue(r.d)).filter(isIsoDate).sort();
+  };
+
+  return {
+    description: `bigquery ${config.projectId} (${config.location})`,
+
+    costReport() {
+      if (costs.length === 0) return [];
+      const total = costs.reduce((n, c) => n + c.bytesProcessed, 0);
+      const partitions = costs.filter((c) => c.kind === 'partitions').length;
+      return [
+        `coverage: ${costs.length} queries (${partitions} INFORMATION_SCHEMA.PARTITIONS, one per dataset; ` +
+          `${costs.length - partitions} SELECT DISTINCT) · ${total.toLocaleString('en-US')} bytes processed · ` +
+          `billed at least 10 MB each · cap ${Number(maximumBytesBilled).toLocaleString('en-US')} bytes per query`,
+        ...costs.map((c) => `  ${c.kind.padEnd(10)} ${c.dataset}  ${c.bytesProcessed.toLocaleString('en-US')} bytes`),
+      ];
+    },
+
+    async presentDates(tables, range) {
+      const ids = tables.map((ref) => ({ ref, id: resolveTable(ref.table, config) }));
+      const kinds = await Promise.all(ids.map(({ ref, id }) => read(() => partitioning(id, ref))));
+      const present = new Map<string, PresentDates>();
+      const byDataset = new Map<string, { ref: TableRef; id: TableId }[]>();
+      const fallbacks: Promise<void>[] = [];
+      ids.forEach((entry, i) => {
+        const kind = kinds[i];
+        if (kind === undefined) present.set(entry.ref.table, new Map());
+        else if (kind === 'day') byDataset.set(datasetKey(entry.id), [...(byDataset.get(datasetKey(entry.id)) ?? []), entry]);
+        else {
+          fallbacks.push(
+            read(async () => {
+              const dates = await distinct(entry.id, entry.ref, range, entry.ref.table);
+              present.set(entry.ref.table, new Map(dates.map((d) => [d, undefined])));
+            }),
+          );
+        }
+      });
+      const perDataset = [...byDataset.values()].map((entries) =>
+        read(async () => {
+          const { projectId, datasetId } = entries[0]!.id;
+          const rows = await query(
+            partitionsQuery(projectId, datasetId),
+            { tables: entries.map((e) => e.id.tableId), from: partitionId(range.start), to: partitionId(range.end) },
+            `reading partitions of ${projectId}.${datasetId}`,
+            entries.length === 1 ? entries[0]!.ref.table : 'coverage',
+            { dataset: `${projectId}.${datasetId}`, kind: 'partitions' },
+          );
+          for (const e of entries) present.set(e.ref.table, new Map());
+          for (const row of rows) {
+            const entry = entries.find((e) => e.id.tableId === row.table_name);
+            const date = partitionDate(String(row.partition_id));
+            if (!entry || !date) continue;
+            (present.get(entry.ref.table) as Map<IsoDate, number | undefined>).set(date, timestampMs(row.last_modified_time));
+          }
+        }),
+      );
+      await Promise.all([...perDataset, ...fallbacks]);
+      return present;
+    },
+
+    async calendarDates(ref, range) {
+      const id = resolveTable(ref.table, config);
+      const kind = await partitioning(id, ref);
+      if (kind === undefined) throw new UsageError(`calendar.table: no table ${id.projectId}.${id.datasetId}.${id.tableId}`);
+      return distinct(id, ref, range, 'calendar');
+    },
+
+    async writeSql(request: SqlWrite) {
+      const id = resolveTable(request.ref.table, config);
+      const key = `${datasetKey(id)}.${id.tableId}`;
+      let limit = tableWrites.get(key);
+      if (!limit) tableWrites.set(key, (limit = pLimit(config.maxTableWrites ?? 2)));
+      const log = (line: string) => fs.appendFileSync(request.logFile, `${new Date().toISOString()} ${line}\n`);
+      log(`SQL into ${key}, one WRITE_TRUNCATE job per date partition:\n${request.sql}`);
+      const failures = await Promise.all(
+        request.dates.map((date) =>
+          limit(async () => {
+            for (let attempt = 0; ; attempt++) {
+              if (request.signal.aborted) return 'interrupted';
+              try {
+                const [job] = await client.createQueryJob({
+                  query: request.sql,
+                  params: { start: BigQuery.date(date), end: BigQuery.date(date) },
+                  destination: client.dataset(id.datasetId, { projectId: id.projectId }).table(`${id.tableId}$${partitionId(date)}`),
+                  writeDisposition: 'WRITE_TRUNCATE',
+                  createDisposition: 'CREATE_IF_NEEDED',
+                  timePartitioning: { type: 'DAY', field: request.ref.dateColumn },
+                  location: config.location,
+                  maximumBytesBilled,
+                  labels: labels(request.target),
+                });
+                await job.getQueryResults({ maxResults: 0 });
+                const stats = job.metadata?.statistics;
+                log(`${date}: job ${job.id} done, ${stats?.query?.totalBytesBilled ?? stats?.totalBytesProcessed ?? '?'} bytes`);
+                return undefined;
+              } catch (error) {
+                const explained = explainBigQueryError(error, `writing ${key}$${partitionId(date)}`);
+                log(`${date}: ${explained.message}`);
+                if (!explained.retry || attempt + 1 >= RETRIES) return explained.message;
+                await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+              }
+            }
+          }),
+        ),
+      );
+      if (request.signal.aborted || failures.includes('interrupted')) return { message: 'interrupted', interrupted: true };
+      const failed = failures.filter((f): f is string => f !== undefined);
+      return failed.length === 0 ? undefined : { message: `${failed.length} of ${request.dates.length} dates: ${failed[0]}` };
+    },
+
+    stepEnv() {
+      const endpoint = emulatorEndpoint(config);
+      return {
+        BFTASK_WAREHOUSE: 'bigquery',
+        BFTASK_BIGQUERY_PROJECT: config.projectId,
+        BFTASK_BIGQUERY_LOCATION: config.location,
+        ...(config.dataset ? { BFTASK_BIGQUERY_DATASET: config.dataset } : {}),
+        // A step's own client library then talks to the same emulator.
+        ...(endpoint ? { BIGQUERY_EMULATOR_HOST: endpoint } : {}),
+      };
+    },
+    close() {},
+  };
+}
+
+/** A DATE cell as the client returns it: a string, or a BigQueryDate `{ value }`. */
+function dateValue(cell: unknown): unknown {
+  return typeof cell === 'object' && cell !== null && 'value' in cell ? (cell as { value: unknown }).value : cell;
+}
+
+/** `20240105` → `2024-01-05`; `__NULL__` and `__UNPARTITIONED__` → undefined. */
+function partitionDate(id: string): IsoDate | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(id);
+  const date = m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
+  return date && isIsoDate(date) ? date : undefined;
+}
+
+/** A TIMESTAMP cell (BigQueryTimestamp, ISO string or epoch) in ms. */
+function timestampMs(cell: unknown): number | undefined {
+  const value = dateValue(cell);
+  const ms = typeof value === 'number' ? value : Date.parse(String(value));
+  return Number.isFinite(ms) ? ms : undefined;
+}

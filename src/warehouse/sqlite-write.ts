@@ -1,0 +1,48 @@
+/**
+ * Writes a SQL target's step into the SQLite warehouse; run by bftask as its own child process,
+ * like any command step, so a long write or a wait for the lock never stalls bftask's event loop
+ * and an interrupted run can kill it. Reads BFTASK_* variables; exit 0 done, 1 SQL error.
+ */
+import Database from 'better-sqlite3';
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`Internal error: ${name} is not set`);
+  return value;
+};
+const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+function write(): void {
+  const table = quote(env('BFTASK_TABLE'));
+  const dateColumn = env('BFTASK_DATE_COLUMN');
+  const sql = env('BFTASK_SQL');
+  const dates = env('BFTASK_DATES').split(',');
+  const params = { start: env('BFTASK_START'), end: env('BFTASK_END'), dates: JSON.stringify(dates) };
+  const db = new Database(env('BFTASK_WAREHOUSE'));
+  db.pragma('busy_timeout = 60000');
+  const select = db.prepare(sql);
+  if (!select.reader) throw new Error('sql must be a SELECT');
+  const columns = select.columns().map((c) => c.name);
+  if (!columns.includes(dateColumn)) throw new Error(`sql does not select the date column "${dateColumn}"`);
+  const list = columns.map(quote).join(', ');
+  const onlyDates = `${quote(dateColumn)} IN (SELECT value FROM json_each(@dates))`;
+  // Reads happen inside the write transaction, so it must start IMMEDIATE: SQLite does not
+  // wait for a busy lock when a read lock is upgraded.
+  const inserted = db
+    .transaction(() => {
+      db.prepare(`CREATE TABLE IF NOT EXISTS ${table} AS SELECT ${list} FROM (${sql}) WHERE 0`).run(params);
+      db.prepare(`DELETE FROM ${table} WHERE ${onlyDates}`).run(params);
+      // Rows for dates outside the step are dropped: a step writes exactly its own dates.
+      return db.prepare(`INSERT INTO ${table} (${list}) SELECT ${list} FROM (${sql}) WHERE ${onlyDates}`).run(params).changes;
+    })
+    .immediate();
+  db.close();
+  console.log(`wrote ${inserted} rows for ${dates.length} dates into ${env('BFTASK_TABLE')}`);
+}
+
+try {
+  write();
+} catch (error) {
+  console.error(`sql failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
