@@ -5,7 +5,6 @@ import { rerunCommand } from '../cli/request.js';
 import type { Config } from '../config/config.js';
 import { readCoverage } from '../coverage.js';
 import { linesReporter } from '../report/lines.js';
-import { listrReporter } from '../report/listr.js';
 import { formatPlan, planJson } from '../report/plan.js';
 import { formatSummary } from '../report/summary.js';
 import type { Reporter } from '../run/events.js';
@@ -46,7 +45,7 @@ export async function build(
   const { logDir } = createRunLogDir(config.dir, [...new Set(plan.steps.map((s) => s.target))], runId);
   const reporter: Reporter =
     (options.reporter ?? (io.isTTY ? 'listr' : 'lines')) === 'listr'
-      ? listrReporter()
+      ? (await import('../report/listr.js')).listrReporter()
       : linesReporter(io.out, calendar, io.shownPath);
   const interrupts = watchInterrupts();
   const started = Date.now();

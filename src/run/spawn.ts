@@ -4,7 +4,6 @@
  * would keep the log open and the run alive).
  */
 import fs from 'node:fs';
-import { execa } from 'execa';
 
 export type SpawnOutcome =
   | { readonly kind: 'exited'; readonly code: number }
@@ -46,6 +45,8 @@ export async function spawnStep(request: SpawnRequest): Promise<SpawnOutcome> {
   const log = fs.openSync(request.logFile, 'a');
   fs.writeSync(log, `# ${new Date().toISOString()} ${JSON.stringify(request.argv)}\n`);
   try {
+    // Imported here, not at the top: commands that run nothing (status, --dry-run) skip its load time.
+    const { execa } = await import('execa');
     const child = execa(file, args, {
       cwd: request.cwd,
       env: { ...request.env },
