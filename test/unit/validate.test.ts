@@ -55,7 +55,7 @@ describe('validateConfig', () => {
     ['bad exclude date', (c) => (c.targets.pcf!.exclude = ['2024-13-01']), 'targets.pcf.exclude[0]: "2024-13-01" is not a date: use YYYY-MM-DD'],
     ['files without {date}', (c) => (c.targets.pcf = { files: 'out/x.json', run }), 'targets.pcf.files: must be a path pattern containing {date}, got "out/x.json"'],
     ['a command name as target', (c) => (c.targets.status = { table: 's', dateColumn: 'd', run }), 'targets.status: "status" is a bftask command: rename the target'],
-    ['unknown warehouse', (c) => (c.warehouse = { kind: 'duckdb', path: 'x' }), 'warehouse.kind: unknown warehouse "duckdb": use sqlite(...)'],
+    ['unknown warehouse', (c) => (c.warehouse = { kind: 'duckdb', path: 'x' }), 'warehouse.kind: unknown warehouse "duckdb": use sqlite(...) or bigquery(...)'],
   ])('%s', (_, change, expected) => {
     expect(errorsOf(change)).toContain(expected);
   });
