@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = path.join(ROOT, 'bin', 'bftask.js');
@@ -19,14 +19,41 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+type SpawnOptions = { cwd: string; reject: false; extendEnv: false; env: Record<string, string>; stdin: 'ignore' };
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  /** Where to run from (default: the project folder). */
+  cwd?: string;
+}
+
+/** One line of events.log, written by the fixture processor. */
+export interface ProcessorEvent {
+  readonly event: 'start' | 'end' | 'child';
+  readonly target: string;
+  readonly start: string;
+  readonly end: string;
+  readonly pid: number;
+  /** Date.now() when it was written. */
+  readonly t: number;
+  /** The processor's arguments (on `start` only). */
+  readonly argv?: string[];
+}
+
 export interface Project {
   readonly dir: string;
   /** Runs `bftask ...args` in the project folder (lines reporter, no colour). */
-  bftask(args: readonly string[], options?: { env?: Record<string, string> }): Promise<CliResult>;
+  bftask(args: readonly string[], options?: RunOptions): Promise<CliResult>;
+  /** Starts `bftask ...args` without waiting, for tests that signal it. */
+  spawn(args: readonly string[], options?: RunOptions): ResultPromise<SpawnOptions>;
   /** Rows of a query against the project's warehouse (`data/warehouse.db`). */
   query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
+  /** Runs a writing statement against the project's warehouse. */
+  exec(sql: string, ...params: unknown[]): void;
   /** Lines of invocations.log: `target start end dateCount`, one per step the processor ran. */
   invocations(): string[];
+  /** Parsed events.log: the processor's start, end and grandchild lines. */
+  events(): ProcessorEvent[];
   write(file: string, text: string): void;
   remove(): void;
 }
@@ -39,30 +66,38 @@ export function makeProject(files: Record<string, string>): Project {
     fs.writeFileSync(path.join(dir, file), text);
   };
   for (const [file, text] of Object.entries(files)) write(file, text);
+  const spawn = (args: readonly string[], options: RunOptions = {}) => {
+    const spawnOptions: SpawnOptions = {
+      cwd: options.cwd ?? dir,
+      reject: false,
+      extendEnv: false,
+      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), CI: 'true', NO_COLOR: '1', ...options.env },
+      stdin: 'ignore',
+    };
+    return execa('node', [BIN, ...args], spawnOptions);
+  };
+  const lines = (file: string) =>
+    fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), 'utf8').split('\n').filter(Boolean) : [];
+  const withDb = <T>(readonly: boolean, use: (db: Database.Database) => T): T => {
+    if (!readonly) fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
+    const db = new Database(path.join(dir, 'data', 'warehouse.db'), { readonly });
+    try {
+      return use(db);
+    } finally {
+      db.close();
+    }
+  };
   return {
     dir,
     async bftask(args, options = {}) {
-      const result = await execa('node', [BIN, ...args], {
-        cwd: dir,
-        reject: false,
-        extendEnv: false,
-        env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), CI: 'true', NO_COLOR: '1', ...options.env },
-        stdin: 'ignore',
-      });
-      return { code: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+      const result = await spawn(args, options);
+      return { code: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
     },
-    query(sql, ...params) {
-      const db = new Database(path.join(dir, 'data', 'warehouse.db'), { readonly: true });
-      try {
-        return db.prepare(sql).all(...params) as never;
-      } finally {
-        db.close();
-      }
-    },
-    invocations() {
-      const file = path.join(dir, 'invocations.log');
-      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
-    },
+    spawn,
+    query: (sql, ...params) => withDb(true, (db) => db.prepare(sql).all(...params) as never),
+    exec: (sql, ...params) => withDb(false, (db) => void db.prepare(sql).run(...params)),
+    invocations: () => lines('invocations.log'),
+    events: () => lines('events.log').map((line) => JSON.parse(line) as ProcessorEvent),
     write,
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };

@@ -1,0 +1,141 @@
+/** Helpers shared by the CLI tests: date arithmetic kept independent of src/, and plan oracles. */
+import fs from 'node:fs';
+import { afterAll, expect } from 'vitest';
+import { makeProject, type Project } from '../rig.js';
+
+export interface DryRunStep {
+  readonly start: string;
+  readonly end: string;
+  readonly argv: string[];
+}
+
+export interface DryRunTarget {
+  readonly name: string;
+  readonly table: string;
+  readonly pending: string[];
+  readonly steps: DryRunStep[];
+}
+
+export interface StatusTarget {
+  readonly name: string;
+  readonly table: string;
+  readonly expected: number;
+  readonly present: number;
+  readonly missing: string[];
+}
+
+/**
+ * Makes projects for one test file. Tests run concurrently, each in its own temp folder, so
+ * the folders are removed once the whole file is done rather than after each test.
+ */
+export function projectMaker(): (files: Record<string, string>) => Project {
+  const made: Project[] = [];
+  afterAll(() => {
+    for (const p of made) p.remove();
+  });
+  return (files) => {
+    const p = makeProject(files);
+    made.push(p);
+    return p;
+  };
+}
+
+/** `date` moved by `n` calendar days (UTC, so no daylight-saving surprises). */
+export function addDays(date: string, n: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Every day from `start` to `end`, inclusive. */
+export function days(start: string, end: string): string[] {
+  const out: string[] = [];
+  for (let d = start; d <= end; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+/** `bftask --dry-run --json ...args`, checked to succeed quietly, as name → target. */
+export async function dryRun(project: Project, args: readonly string[] = []): Promise<Map<string, DryRunTarget>> {
+  const result = await project.bftask(['--dry-run', '--json', ...args]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  const parsed = JSON.parse(result.stdout) as { targets: DryRunTarget[] };
+  return new Map(parsed.targets.map((t) => [t.name, t]));
+}
+
+/** `bftask status --json ...args` as exit code and name → target. */
+export async function statusJson(project: Project, args: readonly string[] = []): Promise<{ code: number; targets: Map<string, StatusTarget> }> {
+  const result = await project.bftask(['status', '--json', ...args]);
+  expect(result.stderr).toBe('');
+  const parsed = JSON.parse(result.stdout) as { targets: StatusTarget[] };
+  return { code: result.code, targets: new Map(parsed.targets.map((t) => [t.name, t])) };
+}
+
+/** The invocations.log lines a plan's steps should produce (`target start end dateCount`), sorted. */
+export function expectedInvocations(plan: Map<string, DryRunTarget>): string[] {
+  const lines: string[] = [];
+  for (const t of plan.values()) {
+    for (const s of t.steps) {
+      const count = t.pending.filter((d) => d >= s.start && d <= s.end).length;
+      lines.push(`${t.name} ${s.start} ${s.end} ${count}`);
+    }
+  }
+  return lines.sort();
+}
+
+/** Pending dates per target name. */
+export const pendingOf = (plan: Map<string, DryRunTarget>): Record<string, string[]> =>
+  Object.fromEntries([...plan.values()].map((t) => [t.name, t.pending]));
+
+/** The dates in a table's `d` column, sorted, with duplicates kept. */
+export const datesIn = (project: Project, table: string): string[] =>
+  project.query<{ d: string }>(`SELECT d FROM "${table}" ORDER BY d`).map((r) => r.d);
+
+/** Runs `body` for invocations.log lines added while it runs, sorted. */
+export async function newInvocations(project: Project, body: () => Promise<void>): Promise<string[]> {
+  const before = project.invocations().length;
+  await body();
+  return project.invocations().slice(before).sort();
+}
+
+/** True while `pid` is a live process (a zombie waiting to be reaped counts as gone). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/<pid>/stat: `pid (comm) S ...`; state Z is a zombie.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/** Polls `check` every 25 ms until it returns true, or fails after `timeoutMs`. */
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The most intervals that overlap at any instant; touching ends do not overlap. */
+export function maxOverlap(intervals: readonly { from: number; to: number }[]): number {
+  const points = intervals.flatMap((i) => [
+    { t: i.from, delta: 1 },
+    { t: i.to, delta: -1 },
+  ]);
+  // At equal times, ends go first.
+  points.sort((a, b) => a.t - b.t || a.delta - b.delta);
+  let now = 0;
+  let most = 0;
+  for (const p of points) {
+    now += p.delta;
+    most = Math.max(most, now);
+  }
+  return most;
+}
