@@ -37,7 +37,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   const config = await loadConfig(process.cwd(), options.config);
   const request = resolveRequest(config, options);
   const runId = newRunId();
-  const warehouse = await openWarehouse(config, io.shownPath, runId);
+  const warehouse = await openWarehouse(config, io.shownPath, runId, options.command === 'build' && !options.dryRun);
   try {
     return options.command === 'status'
       ? await status(config, warehouse, options.json, request, io)

@@ -13,6 +13,13 @@ function timestamp(date = new Date()): string {
   );
 }
 
+/** `pcf:2024-01-03_2024-01-05` (a step id) as `pcf 2024-01-03..2024-01-05`. */
+function failedStepName(id: string): string {
+  const [target = id, range = ''] = id.split(':');
+  const [start = range, end = start] = range.split('_');
+  return stepName({ target, start, end });
+}
+
 export function linesReporter(
   write: (line: string) => void,
   calendar: readonly IsoDate[],
@@ -47,7 +54,7 @@ export function linesReporter(
             `log ${shownPath(outcome.log)}`,
         );
       } else if (outcome.kind === 'skipped') {
-        write(`${timestamp()} skip  ${stepName(step)} ${dates}: needs ${outcome.because.replace(':', ' ')}, which failed`);
+        write(`${timestamp()} skip  ${stepName(step)} ${dates}: ${failedStepName(outcome.because)} failed`);
       }
     },
     finish: async () => {},

@@ -5,13 +5,21 @@ import { unreachable } from '../util/unreachable.js';
 import { openSqlite } from './sqlite.js';
 import type { Warehouse } from './warehouse.js';
 
-/** `runId` labels BigQuery jobs so their cost can be traced to a run. */
-export async function openWarehouse(config: Config, shownPath: (file: string) => string, runId: string): Promise<Warehouse> {
+/**
+ * `runId` labels BigQuery jobs so their cost can be traced to a run; `willWrite` is false for
+ * commands that only read (status, --dry-run), which must leave no trace.
+ */
+export async function openWarehouse(
+  config: Config,
+  shownPath: (file: string) => string,
+  runId: string,
+  willWrite: boolean,
+): Promise<Warehouse> {
   const { warehouse } = config;
   switch (warehouse.kind) {
     case 'sqlite': {
       const file = path.resolve(config.dir, warehouse.path);
-      return openSqlite(file, shownPath(file));
+      return openSqlite(file, shownPath(file), willWrite);
     }
     case 'bigquery': {
       // Loaded on demand: the client library alone costs a SQLite user ~0.2 s per command.

@@ -15,13 +15,19 @@ import type { PresentDates, TableRef, Warehouse } from './warehouse.js';
 
 const WRITER = fileURLToPath(new URL('./sqlite-write.js', import.meta.url));
 
-/** Opens (creating if missing) the SQLite file at `file`; `shown` is how messages name it. */
-export function openSqlite(file: string, shown: string): Warehouse {
+/**
+ * Opens the SQLite file at `file`; `shown` is how messages name it. With `create` (a run that
+ * will write), a missing file is created in WAL mode; without (status, --dry-run), a missing
+ * file reads as an empty warehouse and nothing is written.
+ */
+export function openSqlite(file: string, shown: string, create: boolean): Warehouse {
+  if (!create && !fs.existsSync(file)) return emptyWarehouse(file, shown);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   // Steps write while bftask reads; a busy reader waits instead of failing.
   db.pragma('busy_timeout = 30000');
-  if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+  // WAL lets steps write while bftask reads; the mode is stored in the file, so set it once.
+  if (create && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
 
   const tableExists = db.prepare<[string], { n: number }>(
     "SELECT count(*) AS n FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?",
@@ -81,6 +87,22 @@ export function openSqlite(file: string, shown: string): Warehouse {
     },
     stepEnv: () => ({ BFTASK_WAREHOUSE: file }),
     close: () => db.close(),
+  };
+}
+
+/** A warehouse file that does not exist yet: every table is empty. */
+function emptyWarehouse(file: string, shown: string): Warehouse {
+  return {
+    description: shown,
+    presentDates: async (tables) => new Map(tables.map((t) => [t.table, new Map()])),
+    calendarDates: async (ref) => {
+      throw new UsageError(`calendar.table: no table "${ref.table}" in ${shown} (the file does not exist yet)`);
+    },
+    writeSql: async () => {
+      throw new Error('Internal error: writing to a warehouse opened without create');
+    },
+    stepEnv: () => ({ BFTASK_WAREHOUSE: file }),
+    close: () => {},
   };
 }
 

@@ -60,6 +60,8 @@ describe.concurrent('failing steps', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(new RegExp(`^  a ${RANGE[0]}\\.\\.${RANGE[1]} +exited with code 3$`, 'm'));
     expect(result.stdout).toContain(`skipped because of it: b ${ALL.length} dates, m ${ALL.length} dates`);
+    // The progress lines name the failed step as every other line names a step.
+    expect(result.stdout).toMatch(new RegExp(`skip  b ${RANGE[0]}\\.\\.${RANGE[1]} \\(${ALL.length} dates\\): a ${RANGE[0]}\\.\\.${RANGE[1]} failed`));
     // The failed step's log holds what it wrote to stderr.
     const log = /^ +log: (\S+)$/m.exec(result.stdout)?.[1];
     expect(log, result.stdout).toBeDefined();

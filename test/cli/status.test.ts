@@ -11,6 +11,17 @@ const ALL = days(...RANGE);
 const project = projectMaker();
 
 describe.concurrent('bftask status', () => {
+  it('status and --dry-run on a project never built write nothing, not even the warehouse file', async () => {
+    const p = project({
+      'backfill.config.ts': configSource(`{ a: { table: 'a_t', dateColumn: 'd', run: proc('a_t') } }`, { range: [...RANGE] }),
+    });
+    const status = await statusJson(p);
+    expect(status.code).toBe(1);
+    expect(status.targets.get('a')?.missing).toEqual(ALL);
+    expect(pendingOf(await dryRun(p))).toEqual({ a: ALL });
+    expect(fs.readdirSync(p.dir).sort()).toEqual(['backfill.config.ts']);
+  });
+
   it('exits 0 when complete, 1 with missing counts once a date is missing, and runs nothing', async () => {
     const EXCLUDED = '2024-01-03';
     const GONE = '2024-01-05';

@@ -15,8 +15,11 @@ interface ApiError {
   response?: { status?: number };
 }
 
-/** What went wrong, what to do, and whether it is the config's fault. */
-export function explainBigQueryError(error: unknown, doing: string): Explained {
+/**
+ * What went wrong, what to do, and whether it is the config's fault. `permission` is what the
+ * failed call needs, named when BigQuery's own message does not say (not every 403 does).
+ */
+export function explainBigQueryError(error: unknown, doing: string, permission?: string): Explained {
   const e = (error ?? {}) as ApiError;
   const reasons = (e.errors ?? []).map((x) => x.reason ?? '');
   const text = (error instanceof Error ? error.message : String(e.message ?? error)).split('\n')[0] ?? '';
@@ -31,9 +34,9 @@ export function explainBigQueryError(error: unknown, doing: string): Explained {
     };
   }
   if (has('accessDenied') || code === 403 && /permission|denied/i.test(text)) {
-    const permission = /Permission ([\w.]+) denied/i.exec(text)?.[1] ?? /(bigquery\.[\w.]+)/.exec(text)?.[1];
+    const needed = /Permission ([\w.]+) denied/i.exec(text)?.[1] ?? /(bigquery\.[\w.]+)/.exec(text)?.[1] ?? permission;
     return {
-      message: `${doing}: access denied${permission ? `: needs ${permission}` : ''} (${text})`,
+      message: `${doing}: access denied${needed ? `: needs ${needed}` : ''} (${text})`,
       config: true,
       retry: false,
     };

@@ -4,7 +4,7 @@
  * WRITE_TRUNCATE, which replaces a partition atomically, so a re-run never duplicates rows.
  */
 import fs from 'node:fs';
-import { BigQuery, type Query } from '@google-cloud/bigquery';
+import { BigQuery, type Job, type Query } from '@google-cloud/bigquery';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Range } from '../../config/config.js';
 import type { BigQueryWarehouseConfig, IsoDate } from '../../config/types.js';
@@ -48,11 +48,14 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
   const query = async (sql: string, params: Query['params'], doing: string, target: string, cost?: Omit<QueryCost, 'bytesProcessed'>) => {
     try {
       const [job] = await client.createQueryJob({ query: sql, params, location: config.location, maximumBytesBilled, labels: labels(target) });
-      const [rows] = await job.getQueryResults();
-      if (cost) costs.push({ ...cost, bytesProcessed: Number(job.metadata?.statistics?.totalBytesProcessed ?? 0) });
+      // Resolves to [rows, query, lastResponse] although typed as two elements. jobs.insert
+      // usually answers before the job is done, without statistics: the last page has them.
+      const [rows, , response] = (await job.getQueryResults()) as unknown as [unknown[], unknown, { totalBytesProcessed?: string } | undefined];
+      const bytes = response?.totalBytesProcessed ?? job.metadata?.statistics?.totalBytesProcessed;
+      if (cost) costs.push({ ...cost, bytesProcessed: Number(bytes ?? 0) });
       return rows as Record<string, unknown>[];
     } catch (error) {
-      const explained = explainBigQueryError(error, doing);
+      const explained = explainBigQueryError(error, doing, 'bigquery.jobs.create');
       throw explained.config ? new UsageError(explained.message) : new FatalError(explained.message);
     }
   };
@@ -64,7 +67,7 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
       const p = (metadata as { timePartitioning?: { type?: string; field?: string } }).timePartitioning;
       return p?.type === 'DAY' && p.field === ref.dateColumn ? 'day' : 'other';
     } catch (error) {
-      const explained = explainBigQueryError(error, `reading ${id.projectId}.${id.datasetId}.${id.tableId}`);
+      const explained = explainBigQueryError(error, `reading ${id.projectId}.${id.datasetId}.${id.tableId}`, 'bigquery.tables.get');
       if (/not found: Table/i.test(explained.message)) return undefined;
       throw explained.config ? new UsageError(explained.message) : new FatalError(explained.message);
     }
@@ -169,12 +172,12 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
                   maximumBytesBilled,
                   labels: labels(request.target),
                 });
-                await job.getQueryResults({ maxResults: 0 });
+                const done = await waitForJob(job);
                 const stats = job.metadata?.statistics;
-                log(`${date}: job ${job.id} done, ${stats?.query?.totalBytesBilled ?? stats?.totalBytesProcessed ?? '?'} bytes`);
+                log(`${date}: job ${job.id} done, ${done.totalBytesProcessed ?? stats?.totalBytesProcessed ?? '?'} bytes processed`);
                 return undefined;
               } catch (error) {
-                const explained = explainBigQueryError(error, `writing ${key}$${partitionId(date)}`);
+                const explained = explainBigQueryError(error, `writing ${key}$${partitionId(date)}`, 'bigquery.jobs.create and bigquery.tables.updateData');
                 log(`${date}: ${explained.message}`);
                 if (!explained.retry || attempt + 1 >= RETRIES) return explained.message;
                 await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
@@ -201,6 +204,22 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
     },
     close() {},
   };
+}
+
+/**
+ * Waits until a job is done without reading its rows. `getQueryResults({ maxResults: 0 })` with
+ * auto-paging never ends for a query that returned rows: the library treats 0 as "no limit"
+ * and follows a pageToken that never advances. One page at a time, the server long-polls.
+ */
+async function waitForJob(job: Job): Promise<{ totalBytesProcessed?: string }> {
+  for (;;) {
+    const [, , response] = (await job.getQueryResults({ maxResults: 0, autoPaginate: false })) as unknown as [
+      unknown,
+      unknown,
+      { jobComplete?: boolean; totalBytesProcessed?: string } | undefined,
+    ];
+    if (response?.jobComplete !== false) return response ?? {};
+  }
 }
 
 /** A DATE cell as the client returns it: a string, or a BigQueryDate `{ value }`. */
