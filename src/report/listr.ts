@@ -46,7 +46,8 @@ export function listrReporter(): Reporter {
       if (waiting.length > 0) parts.push(`waiting on ${waiting.join(', ')}`);
     } else if (row.started !== undefined && row.done > 0 && !row.finished) {
       const perMinute = (row.done / Math.max(1, Date.now() - row.started)) * 60_000;
-      parts.push(`${perMinute.toFixed(perMinute < 10 ? 1 : 0)} dates/min`);
+      const eta = ((total - row.done) / perMinute) * 60_000;
+      parts.push(`${perMinute.toFixed(perMinute < 10 ? 1 : 0)} dates/min · ETA ${formatDuration(eta)}`);
     }
     if (row.started !== undefined) parts.push(formatDuration((row.ended ?? Date.now()) - row.started));
     return parts.join(' · ');
@@ -57,15 +58,41 @@ export function listrReporter(): Reporter {
     return [...upstream].filter((name) => !rows.get(name)?.finished).sort();
   };
 
+  /** The last row: the run as a whole. */
+  const footer: { task: Row['task']; settle: () => void } = { task: undefined, settle: () => {} };
+  const startedAt = Date.now();
+  const footerTitle = (): string => {
+    let running = 0;
+    let failed = 0;
+    let done = 0;
+    let total = 0;
+    for (const row of rows.values()) {
+      running += row.running;
+      failed += row.failed;
+      done += row.done;
+      total += row.plan.pending.length;
+    }
+    return `elapsed ${formatDuration(Date.now() - startedAt)} · ${formatCount(done)}/${formatCount(total)} dates · ${running} steps running · ${failed} failed`;
+  };
+
   const refresh = () => {
     for (const row of rows.values()) if (row.task) row.task.title = titleOf(row);
+    if (footer.task) footer.task.title = footerTitle();
   };
 
   return {
     start(plan: Plan) {
       width = Math.max(...plan.targets.map((t) => t.name.length));
+      const footerDone = new Promise<void>((resolve) => (footer.settle = resolve));
+      const footerTask = {
+        title: footerTitle(),
+        task: (_: unknown, task: { title: string | undefined }) => {
+          footer.task = task;
+          return footerDone;
+        },
+      };
       const listr = new Listr(
-        plan.targets.map((t) => {
+        [...plan.targets.map((t) => {
           let settle: Row['settle'] = () => {};
           const settled = new Promise<void>((resolve, reject) => {
             settle = (error) => (error ? reject(error) : resolve());
@@ -80,7 +107,7 @@ export function listrReporter(): Reporter {
               return settled;
             },
           };
-        }),
+        }), footerTask],
         { concurrent: true, exitOnError: false, renderer: 'default', rendererOptions: { collapseErrors: true } },
       );
       running = listr.run().catch(() => {});
@@ -106,6 +133,7 @@ export function listrReporter(): Reporter {
       if (timer) clearInterval(timer);
       for (const row of rows.values()) if (!row.finished) finish(row, 'interrupted');
       refresh();
+      footer.settle();
       await running;
     },
   };
