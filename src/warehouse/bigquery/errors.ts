@@ -26,7 +26,18 @@ export function explainBigQueryError(error: unknown, doing: string, permission?:
   const code = Number(e.code ?? e.response?.status);
   const has = (reason: string) => reasons.includes(reason);
 
-  if (/default credentials|Could not refresh access token|invalid_grant|Unable to detect a Project Id/i.test(text)) {
+  if (/Unable to read the credential file/i.test(text)) {
+    const file = /The file at (\S+) does not exist/.exec(text)?.[1];
+    return {
+      message: `${doing}: GOOGLE_APPLICATION_CREDENTIALS names ${file ?? 'a file'} that cannot be read: fix the path or unset it`,
+      config: true,
+      retry: false,
+    };
+  }
+  if (
+    code === 401 ||
+    /default credentials|Could not refresh access token|invalid_grant|Unable to detect a Project Id|authentication credential/i.test(text)
+  ) {
     return {
       message: `${doing}: no Google credentials: run \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS`,
       config: true,
@@ -59,7 +70,11 @@ export function explainBigQueryError(error: unknown, doing: string, permission?:
     return { message: `${doing}: rate limit: ${text}`, config: false, retry: true };
   }
   if (has('quotaExceeded')) {
-    return { message: `${doing}: quota exceeded: ${text} — wait for the quota to refill, then re-run`, config: false, retry: false };
+    return {
+      message: `${doing}: quota exceeded: ${text.replace(/^Quota exceeded:\s*/i, '')} — wait for the quota to refill, then re-run`,
+      config: false,
+      retry: false,
+    };
   }
   return { message: `${doing}: ${text}`, config: false, retry: false };
 }

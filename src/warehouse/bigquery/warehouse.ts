@@ -112,7 +112,7 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
         else {
           fallbacks.push(
             read(async () => {
-              const dates = await distinct(entry.id, entry.ref, range, entry.ref.table);
+              const dates = await distinct(entry.id, entry.ref, range, 'coverage');
               present.set(entry.ref.table, new Map(dates.map((d) => [d, undefined])));
             }),
           );
@@ -125,7 +125,7 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
             partitionsQuery(projectId, datasetId),
             { tables: entries.map((e) => e.id.tableId), from: partitionId(range.start), to: partitionId(range.end) },
             `reading partitions of ${projectId}.${datasetId}`,
-            entries.length === 1 ? entries[0]!.ref.table : 'coverage',
+            'coverage',
             { dataset: `${projectId}.${datasetId}`, kind: 'partitions' },
           );
           for (const e of entries) present.set(e.ref.table, new Map());
