@@ -108,7 +108,15 @@ export function listrReporter(): Reporter {
             },
           };
         }), footerTask],
-        { concurrent: true, exitOnError: false, renderer: 'default', rendererOptions: { collapseErrors: true } },
+        {
+          concurrent: true,
+          exitOnError: false,
+          // listr2's own SIGINT handler exits 127 at once, leaving steps unkilled and no summary:
+          // bftask handles signals itself (run/interrupt.ts).
+          registerSignalListeners: false,
+          renderer: 'default',
+          rendererOptions: { collapseErrors: true },
+        },
       );
       running = listr.run().catch(() => {});
       timer = setInterval(refresh, REFRESH_MS);
