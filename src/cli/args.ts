@@ -34,7 +34,7 @@ Options:
   -h, --help            show this help
   -v, --version         show the version
 
-Exit codes: 0 done, 1 a step failed or incomplete, 2 usage or config error, 130/143 interrupted.`;
+Exit codes: 0 done, 1 a step failed or incomplete, 2 usage or config error, 130/143/129 interrupted.`;
 
 /** Parses `argv` (without node and the script). */
 export function parseCli(argv: readonly string[]): CliOptions {

@@ -1,5 +1,5 @@
 /**
- * Ctrl-C and SIGTERM during a run. Steps sit in their own process groups, so the terminal's
+ * Ctrl-C, SIGTERM and SIGHUP during a run. Steps sit in their own process groups, so the terminal's
  * signal no longer reaches them: the first signal stops new steps and sends SIGTERM to every
  * group; a second one kills what is left and exits at once.
  */
@@ -12,7 +12,8 @@ export interface Interrupts {
   dispose(): void;
 }
 
-export const exitCodeFor = (signal: NodeJS.Signals): number => (signal === 'SIGTERM' ? 143 : 130);
+/** 128 + the signal's number, as shells report it. */
+export const exitCodeFor = (signal: NodeJS.Signals): number => (signal === 'SIGTERM' ? 143 : signal === 'SIGHUP' ? 129 : 130);
 
 export function watchInterrupts(): Interrupts {
   const controller = new AbortController();
@@ -29,6 +30,9 @@ export function watchInterrupts(): Interrupts {
   const onExit = () => killAllGroups('SIGKILL');
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A closed terminal: without a handler Node dies at once and the steps, in their own process
+  // groups, would run on unsupervised. (Under nohup SIGHUP is ignored and never arrives.)
+  process.on('SIGHUP', onSignal);
   process.on('exit', onExit);
   return {
     signal: controller.signal,
@@ -36,6 +40,7 @@ export function watchInterrupts(): Interrupts {
     dispose() {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
       process.off('exit', onExit);
     },
   };

@@ -19,6 +19,7 @@ describe.concurrent('interrupting a run', () => {
   it.for([
     ['SIGINT', 130, 'lines'],
     ['SIGTERM', 143, 'lines'],
+    ['SIGHUP', 129, 'lines'],
     // listr2 installs its own SIGINT handler that exits 127 unless told not to.
     ['SIGINT', 130, 'listr'],
   ] as const)('%s: exits %i within seconds, kills the step process groups, and a re-run completes (%s)', async ([signal, code, reporter], { expect, onTestFinished }) => {
