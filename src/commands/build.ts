@@ -11,7 +11,7 @@ import type { Reporter } from '../run/events.js';
 import { execute } from '../run/executor.js';
 import { exitCodeFor, watchInterrupts } from '../run/interrupt.js';
 import { createRunLogDir } from '../run/logs.js';
-import { runStep, stepLogFile } from '../run/step.js';
+import { runStep, stepLogFile, type StepContext } from '../run/step.js';
 import { planFromWarehouse, type PlanRequest } from '../session.js';
 import { formatRun } from '../util/dates.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -47,6 +47,14 @@ export async function build(
     (options.reporter ?? (io.isTTY ? 'listr' : 'lines')) === 'listr'
       ? (await import('../report/listr.js')).listrReporter()
       : linesReporter(io.out, calendar, io.shownPath);
+  const context: StepContext = {
+    config,
+    logDir,
+    warehouse,
+    presentAfter: async (target, step) =>
+      (await readCoverage([target], { start: step.start, end: step.end }, step.dates, warehouse, config.dir)).get(target.name) ??
+      new Set(),
+  };
   const interrupts = watchInterrupts();
   const started = Date.now();
   reporter.start(plan, { runId: path.basename(logDir), logDir, concurrency });
@@ -59,19 +67,7 @@ export async function build(
       logFile: (step) => stepLogFile(logDir, step),
       emit: (event) => reporter.event(event),
       signal: interrupts.signal,
-      runStep: (step, signal) =>
-        runStep(
-          {
-            config,
-            logDir,
-            warehouse,
-            presentAfter: async (target, s) =>
-              (await readCoverage([target], { start: s.start, end: s.end }, s.dates, warehouse, config.dir)).get(target.name) ??
-              new Set(),
-          },
-          step,
-          signal,
-        ),
+      runStep: (step, signal) => runStep(context, step, signal),
     });
   } finally {
     await reporter.finish();
