@@ -9,7 +9,7 @@ import type { CliOptions } from './args.js';
 export function resolveRequest(config: Config, options: CliOptions): PlanRequest {
   const names = [...config.targets.keys()];
   for (const name of options.targets) {
-    if (!config.targets.has(name)) throw new UsageError(`unknown target "${name}"${didYouMean(name, names)}`);
+    if (!config.targets.has(name)) throw new UsageError(`unknown target "${name}"${didYouMean(name, names) || ` (targets: ${listed(config.order)})`}`);
   }
   const roots = [...new Set(options.targets)];
   const selection = withDependencies(roots.length > 0 ? roots : names, (n) =>
@@ -27,6 +27,11 @@ export function resolveRequest(config: Config, options: CliOptions): PlanRequest
     throw new UsageError(`${culprit} leaves an empty range ${range.start}..${range.end}`);
   }
   return { roots, range, force: new Set(options.force) };
+}
+
+/** `a, b, c` — or the first few and a count, so the line stays one line. */
+function listed(names: readonly string[], max = 12): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')}, … ${names.length - max} more`;
 }
 
 /** The command that repeats this build (without --force), shown as the next thing to type. */

@@ -42,6 +42,7 @@ const CASES: Case[] = [
     says: 'dependency cycle: a -> b -> a',
   },
   { name: 'unknown target on the command line', config: good, args: ['aa'], says: 'unknown target "aa" — did you mean "a"?' },
+  { name: 'unknown target, nothing close: the targets listed', config: good, args: ['zzzzzz'], says: 'unknown target "zzzzzz" (targets: a, b)' },
   { name: 'malformed --from', config: good, args: ['--from', '2024-1-5'], says: '--from 2024-1-5 is not a date: use YYYY-MM-DD' },
   { name: '--from after the config range', config: good, args: ['--from', '2024-02-01'], says: '--from 2024-02-01 leaves an empty range 2024-02-01..2024-01-10' },
   {
