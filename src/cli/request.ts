@@ -26,7 +26,9 @@ export function resolveRequest(config: Config, options: CliOptions): PlanRequest
     const culprit = options.from ? `--from ${range.start}` : `--to ${range.end}`;
     throw new UsageError(`${culprit} leaves an empty range ${range.start}..${range.end}`);
   }
-  return { roots, range, force: new Set(options.force) };
+  // Builds reach back for lookbacks down to the config's own start; status reports the range only.
+  const floor = options.command === 'build' ? config.range.start : undefined;
+  return { roots, range, force: new Set(options.force), ...(floor ? { floor } : {}) };
 }
 
 /** `a, b, c` — or the first few and a count, so the line stays one line. */

@@ -11,8 +11,16 @@ export interface PlanInput {
   readonly config: Pick<Config, 'targets' | 'order'>;
   /** Targets to consider; closed under dependencies (see `withDependencies`). */
   readonly selection: ReadonlySet<string>;
+  /** The dates asked for. */
   readonly range: Range;
-  /** Calendar dates within the range, sorted. */
+  /**
+   * How far back prerequisites may be planned: with `--from` later than the config's start, a
+   * lookback dependency reads upstream dates before `--from`, and those are built too — but
+   * never before this date (the config's range start), where history may not exist at all.
+   * Undefined: plan the range only.
+   */
+  readonly floor?: IsoDate;
+  /** Calendar dates from `planningStart(...)` to the range's end, sorted. */
   readonly calendar: readonly IsoDate[];
   /** Dates present in each selected target's output. */
   readonly present: ReadonlyMap<string, ReadonlySet<IsoDate>>;
@@ -60,17 +68,45 @@ export interface Plan {
   readonly steps: readonly Step[];
 }
 
+/**
+ * Days before the range start that each selected target must cover so that its dependents'
+ * lookbacks at the range start are built too: 0 for what nothing selected reads back from.
+ */
+export function reachBack(config: Pick<Config, 'targets' | 'order'>, selection: ReadonlySet<string>): Map<string, number> {
+  const reach = new Map<string, number>();
+  // Dependents come after their dependencies in `order`, so walk it backwards.
+  for (const name of [...config.order].reverse()) {
+    if (!selection.has(name)) continue;
+    const own = reach.get(name) ?? 0;
+    reach.set(name, own);
+    for (const dep of config.targets.get(name)?.deps ?? []) {
+      reach.set(dep.target, Math.max(reach.get(dep.target) ?? 0, own + dep.lookback));
+    }
+  }
+  return reach;
+}
+
+/** The first date a target reaching `days` back is planned for. */
+export function planningStart(range: Range, floor: IsoDate | undefined, days: number): IsoDate {
+  if (floor === undefined || days === 0) return range.start;
+  const back = addDays(range.start, -days);
+  const limit = floor < range.start ? floor : range.start;
+  return back > limit ? back : limit;
+}
+
 /** Works out what is pending and the steps that build it. */
 export function plan(input: PlanInput): Plan {
   const { config, calendar } = input;
   const position = new Map(calendar.map((d, i) => [d, i]));
+  const reach = reachBack(config, input.selection);
   const byName = new Map<string, TargetPlan>();
   const targets: TargetPlan[] = [];
   for (const name of config.order) {
     if (!input.selection.has(name)) continue;
     const target = config.targets.get(name);
     if (!target) throw new Error(`Internal error: no target ${name}`);
-    const planned = planTarget(target, input, byName, position);
+    const from = planningStart(input.range, input.floor, reach.get(name) ?? 0);
+    const planned = planTarget(target, input, from, byName, position);
     byName.set(name, planned);
     targets.push(planned);
   }
@@ -80,10 +116,11 @@ export function plan(input: PlanInput): Plan {
 function planTarget(
   target: Target,
   input: PlanInput,
+  from: IsoDate,
   upstream: ReadonlyMap<string, TargetPlan>,
   position: ReadonlyMap<IsoDate, number>,
 ): TargetPlan {
-  const expected = input.calendar.filter((d) => !target.isExcluded(d));
+  const expected = input.calendar.filter((d) => d >= from && d <= input.range.end && !target.isExcluded(d));
   const present = input.present.get(target.name) ?? new Set<IsoDate>();
   const missing = expected.filter((d) => !present.has(d));
   const forced = input.force.has(target.name);

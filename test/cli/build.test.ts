@@ -91,17 +91,23 @@ describe.concurrent('bftask build', () => {
     expect(runDirs(p)).toEqual(logRuns);
   });
 
-  it('--from and --to narrow the range: only those dates are planned and built', async () => {
+  it('--from and --to narrow the range; a lookback prerequisite is built back as far as --from reads', async () => {
     const p = project();
     const [from, to] = ['2024-01-03', '2024-01-05'];
     const plan = await dryRun(p, ['--from', from, '--to', to]);
-    const within = (dates: string[]) => dates.filter((d) => d >= from && d <= to);
-    expect(pendingOf(plan)).toEqual(Object.fromEntries(Object.entries(EXPECTED).map(([n, d]) => [n, within(d)])));
+    const within = (dates: string[], start = from) => dates.filter((d) => d >= start && d <= to);
+    // c reads a over d-LOOKBACK..d, so a is planned from `from` - LOOKBACK (within the config range).
+    const planned = (name: string, dates: string[]) => within(dates, name === 'a' ? addDays(from, -LOOKBACK) : from);
+    const expected = Object.fromEntries(Object.entries(EXPECTED).map(([n, d]) => [n, planned(n, d)]));
+    expect(expected.a).toHaveLength(3 + LOOKBACK);
+    expect(pendingOf(plan)).toEqual(expected);
 
     const result = await p.bftask(['--from', from, '--to', to]);
     expect(result.code, result.stdout).toBe(0);
     expect(p.invocations().sort()).toEqual(expectedInvocations(plan));
-    for (const [name, dates] of Object.entries(EXPECTED)) expect(datesIn(p, `${name}_t`), name).toEqual(within(dates));
+    for (const [name, dates] of Object.entries(expected)) expect(datesIn(p, `${name}_t`), name).toEqual(dates);
+    // status reports the asked range only: complete.
+    expect((await p.bftask(['status', '--from', from, '--to', to])).code).toBe(0);
   });
 
   it.each(['2024-01-05', '2024-01-09'])(

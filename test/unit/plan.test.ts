@@ -115,6 +115,39 @@ describe('pending dates', () => {
   });
 });
 
+describe('lookbacks across the start of the range', () => {
+  // `--from 2024-01-06` on a config whose range starts 2024-01-01.
+  const narrowed = (floor: string | undefined, present: Record<string, string[]>) => {
+    const config = configOf({ a: {}, b: { deps: ['a'] }, c: { deps: [{ target: 'b', lookback: 3 }] } });
+    return plan({
+      config,
+      selection: new Set(config.order),
+      range: { start: '2024-01-06', end: '2024-01-10' },
+      ...(floor ? { floor } : {}),
+      calendar: JAN,
+      present: new Map(Object.entries(present).map(([k, v]) => [k, new Set(v)])),
+      force: new Set(),
+    });
+  };
+
+  it('builds the upstream dates a dependent reads before --from', () => {
+    const p = narrowed('2024-01-01', { a: allBut('2024-01-04'), b: allBut('2024-01-04'), c: JAN });
+    // c on 2024-01-06 reads b 2024-01-03..06, and b 2024-01-04 reads a 2024-01-04: all are built.
+    expect(pendingOf(p)).toEqual({ a: ['2024-01-04'], b: ['2024-01-04'], c: ['2024-01-06', '2024-01-07'] });
+    expect(p.targets.map((t) => t.expected.length)).toEqual([8, 8, 5]);
+  });
+
+  it('never reaches before the floor (the config range start)', () => {
+    const p = narrowed('2024-01-05', { a: [], b: [], c: JAN });
+    expect(pendingOf(p)).toEqual({ a: allBut(...JAN.slice(0, 4)), b: allBut(...JAN.slice(0, 4)), c: JAN.slice(5) });
+  });
+
+  it('without a floor (status) plans the range only', () => {
+    const p = narrowed(undefined, { a: allBut('2024-01-04'), b: allBut('2024-01-04'), c: JAN });
+    expect(pendingOf(p)).toEqual({ a: [], b: [], c: [] });
+  });
+});
+
 describe('steps', () => {
   it('cuts pending dates into runs of consecutive calendar dates, at most `shard` long', () => {
     const p = planOf({ targets: { a: { shard: 3 } }, present: { a: ['2024-01-05'] } });
