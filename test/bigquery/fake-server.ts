@@ -45,12 +45,13 @@ export interface FakeBigQuery {
    * - `pageSize` (default 1000): most rows per page; a smaller `maxResults` from the client wins.
    * - `incompletePolls` (default 0): a new job's first N status answers say "not done" — the
    *   jobs.query / jobs.insert response itself counts, then getQueryResults / jobs.get calls.
+   *   A function gets the creating request, to hold back only some jobs.
    * - `bytesPerQuery`: the estimate (totalBytesProcessed). Default: 10 MiB for
    *   INFORMATION_SCHEMA queries, else the logical bytes of every table the SQL names.
    *   Billed bytes are that rounded up to MiB, at least 10 MiB (0 if the estimate is 0);
    *   a non-dry-run query billed above its maximumBytesBilled fails with bytesBilledLimitExceeded.
    */
-  options: { pageSize: number; incompletePolls: number; bytesPerQuery?: (sql: string) => number };
+  options: { pageSize: number; incompletePolls: number | ((req: RecordedRequest) => number); bytesPerQuery?: (sql: string) => number };
   close(): Promise<void>;
 }
 
@@ -94,7 +95,7 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
 
   /** Runs a query spec as a new job; failures of non-dry-run jobs.insert jobs are kept on the job. */
   const runJob = (req: RecordedRequest, jobId: string, jobLocation: string, configuration: Record<string, unknown>, spec: QuerySpec, keepError: boolean): JobRecord => {
-    const job: JobRecord = { projectId, jobId, location: jobLocation, configuration, creationTime: Date.now(), pendingPolls: knobs.incompletePolls };
+    const job: JobRecord = { projectId, jobId, location: jobLocation, configuration, creationTime: Date.now(), pendingPolls: typeof knobs.incompletePolls === 'function' ? knobs.incompletePolls(req) : knobs.incompletePolls };
     const failure = jobFailures.find((f) => f.remaining > 0 && f.match(req));
     if (failure) {
       failure.remaining -= 1;

@@ -21,6 +21,7 @@ export const DEFAULT_MAX_BYTES_BILLED = 10 * 1024 ** 3;
 /** Concurrent coverage and metadata requests. */
 const READ_CONCURRENCY = 8;
 const RETRIES = 5;
+const POLL_PAUSE_MS = 100;
 
 export interface BigQueryOptions {
   readonly runId: string;
@@ -172,7 +173,8 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
                   maximumBytesBilled,
                   labels: labels(request.target),
                 });
-                const done = await waitForJob(job);
+                const done = await waitForJob(job, request.signal);
+                if (done === 'interrupted') return done;
                 const stats = job.metadata?.statistics;
                 log(`${date}: job ${job.id} done, ${done.totalBytesProcessed ?? stats?.totalBytesProcessed ?? '?'} bytes processed`);
                 return undefined;
@@ -180,7 +182,7 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
                 const explained = explainBigQueryError(error, `writing ${key}$${partitionId(date)}`, 'bigquery.jobs.create and bigquery.tables.updateData');
                 log(`${date}: ${explained.message}`);
                 if (!explained.retry || attempt + 1 >= RETRIES) return explained.message;
-                await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+                await sleep(backoffMs(attempt), request.signal);
               }
             }
           }),
@@ -211,15 +213,36 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
  * auto-paging never ends for a query that returned rows: the library treats 0 as "no limit"
  * and follows a pageToken that never advances. One page at a time, the server long-polls.
  */
-async function waitForJob(job: Job): Promise<{ totalBytesProcessed?: string }> {
+async function waitForJob(job: Job, signal: AbortSignal): Promise<{ totalBytesProcessed?: string } | 'interrupted'> {
   for (;;) {
+    if (signal.aborted) {
+      // A WRITE_TRUNCATE job lands whole or not at all, so cancelling it loses nothing.
+      await job.cancel().catch(() => undefined);
+      return 'interrupted';
+    }
     const [, , response] = (await job.getQueryResults({ maxResults: 0, autoPaginate: false })) as unknown as [
       unknown,
       unknown,
       { jobComplete?: boolean; totalBytesProcessed?: string } | undefined,
     ];
     if (response?.jobComplete !== false) return response ?? {};
+    // BigQuery holds each poll open until the job is done or a timeout passes; an emulator may
+    // answer at once, and must not be polled in a tight loop.
+    await sleep(POLL_PAUSE_MS, signal);
   }
+}
+
+/** Waits `ms`, or less if `signal` aborts first. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** A DATE cell as the client returns it: a string, or a BigQueryDate `{ value }`. */
