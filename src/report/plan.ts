@@ -13,7 +13,7 @@ export interface PlanHeader {
 }
 
 /** Why a target has pending dates, in a few words. */
-export function pendingReason(t: TargetPlan, calendar: readonly IsoDate[]): string {
+function pendingReason(t: TargetPlan, calendar: readonly IsoDate[]): string {
   if (t.pending.length === 0) return 'complete';
   const parts: string[] = [];
   if (t.forced) parts.push(`forced ${formatCount(t.expected.length)}`);
@@ -89,6 +89,6 @@ export function planJson(plan: Plan): string {
 }
 
 /** Quotes an argument for display so the printed command can be pasted into a shell. */
-export function shellQuote(arg: string): string {
+function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }
