@@ -94,6 +94,16 @@ export function planningStart(range: Range, floor: IsoDate | undefined, days: nu
   return back > limit ? back : limit;
 }
 
+/** A step's id, `target:start_end`; `parseStepId` reads it back. */
+export const stepId = (target: string, start: IsoDate, end: IsoDate): string => `${target}:${start}_${end}`;
+
+/** The target and dates a step id names. */
+export function parseStepId(id: string): { target: string; start: IsoDate; end: IsoDate } {
+  const match = /^(.*):(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})$/.exec(id);
+  if (!match) throw new Error(`Internal error: not a step id: ${id}`);
+  return { target: match[1] as string, start: match[2] as IsoDate, end: match[3] as IsoDate };
+}
+
 /** Works out what is pending and the steps that build it. */
 export function plan(input: PlanInput): Plan {
   const { config, calendar } = input;
@@ -147,7 +157,7 @@ function planTarget(
     const start = dates[0] as IsoDate;
     const end = dates[dates.length - 1] as IsoDate;
     return {
-      id: `${target.name}:${start}_${end}`,
+      id: stepId(target.name, start, end),
       target: target.name,
       start,
       end,

@@ -1,6 +1,6 @@
 /** The reporter for nohup, CI and pipes: one timestamped line per step start, finish or failure. */
 import type { IsoDate } from '../config/types.js';
-import type { Plan } from '../plan/plan.js';
+import { parseStepId, type Plan } from '../plan/plan.js';
 import type { Reporter, RunEvent, RunInfo } from '../run/events.js';
 import { describeFailure, formatCount, formatDuration, stepName } from './format.js';
 
@@ -11,13 +11,6 @@ function timestamp(date = new Date()): string {
     `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
     `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
   );
-}
-
-/** `pcf:2024-01-03_2024-01-05` (a step id) as `pcf 2024-01-03..2024-01-05`. */
-function failedStepName(id: string): string {
-  const [target = id, range = ''] = id.split(':');
-  const [start = range, end = start] = range.split('_');
-  return stepName({ target, start, end });
 }
 
 export function linesReporter(
@@ -54,7 +47,7 @@ export function linesReporter(
             `log ${shownPath(outcome.log)}`,
         );
       } else if (outcome.kind === 'skipped') {
-        write(`${timestamp()} skip  ${stepName(step)} ${dates}: ${failedStepName(outcome.because)} failed`);
+        write(`${timestamp()} skip  ${stepName(step)} ${dates}: ${stepName(parseStepId(outcome.because))} failed`);
       }
     },
     finish: async () => {},

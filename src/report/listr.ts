@@ -4,7 +4,7 @@
  * a timer, not on every event, so a burst of short steps costs one redraw.
  */
 import { Listr } from 'listr2';
-import type { Plan, TargetPlan } from '../plan/plan.js';
+import { parseStepId, type Plan, type TargetPlan } from '../plan/plan.js';
 import type { Reporter, RunEvent } from '../run/events.js';
 import { formatCount, formatDuration } from './format.js';
 
@@ -54,7 +54,7 @@ export function listrReporter(): Reporter {
   };
 
   const waitingOn = (plan: TargetPlan): string[] => {
-    const upstream = new Set(plan.steps.flatMap((s) => s.needs.map((id) => id.slice(0, id.indexOf(':')))));
+    const upstream = new Set(plan.steps.flatMap((s) => s.needs.map((id) => parseStepId(id).target)));
     return [...upstream].filter((name) => !rows.get(name)?.finished).sort();
   };
 
