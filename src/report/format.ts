@@ -24,6 +24,10 @@ export function describeFailure(failure: Failure, calendar: readonly IsoDate[]):
       return `SQL failed: ${failure.message}`;
     case 'still-missing':
       return `${failure.afterSql ? 'wrote' : 'exited 0'} but ${formatDates(failure.missing, calendar)} still missing from ${failure.label}`;
+    case 'check-failed':
+      return `ended well, but checking its dates failed: ${failure.message}`;
+    case 'error':
+      return `failed: ${failure.message}`;
     case 'interrupted':
       return 'interrupted';
     default:

@@ -9,6 +9,10 @@ export type Failure =
   | { readonly reason: 'spawn-failed'; readonly message: string }
   | { readonly reason: 'sql-failed'; readonly message: string }
   | { readonly reason: 'still-missing'; readonly missing: readonly IsoDate[]; readonly label: string; readonly afterSql?: boolean }
+  /** The step ended well, but reading its dates back from the output failed (a warehouse error). */
+  | { readonly reason: 'check-failed'; readonly message: string }
+  /** Something between bftask and the step broke (its log could not be written, a client threw). */
+  | { readonly reason: 'error'; readonly message: string }
   /** Killed because bftask itself was interrupted. */
   | { readonly reason: 'interrupted' };
 

@@ -4,6 +4,7 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Plan, Step } from '../plan/plan.js';
+import { messageOf } from '../util/errors.js';
 import type { Failure, RunEvent, StepOutcome } from './events.js';
 
 export interface ExecuteOptions {
@@ -53,7 +54,14 @@ export async function execute(options: ExecuteOptions): Promise<Map<string, Step
         const log = options.logFile(step);
         options.emit({ type: 'step-started', step, log });
         const started = now();
-        const failure = await options.runStep(step, signal);
+        let failure: Failure | undefined;
+        try {
+          failure = await options.runStep(step, signal);
+        } catch (error) {
+          // Whatever breaks while one step runs is that step's failure, never the run's: other
+          // steps are still running and must be supervised to the end.
+          failure = signal.aborted ? { reason: 'interrupted' } : { reason: 'error', message: messageOf(error) };
+        }
         const ms = now() - started;
         return failure ? { kind: 'failed', failure, ms, log } : { kind: 'succeeded', ms };
       }),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config, Target } from '../config/config.js';
 import type { IsoDate } from '../config/types.js';
 import type { Step } from '../plan/plan.js';
+import { messageOf } from '../util/errors.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Failure } from './events.js';
 import { spawnStep } from './spawn.js';
@@ -39,7 +40,12 @@ export async function runStep(context: StepContext, step: Step, signal: AbortSig
   if (!target) throw new Error(`Internal error: unknown target ${step.target}`);
   const failure = await perform(context, target, step, signal);
   if (failure) return failure;
-  const present = await context.presentAfter(target, step);
+  let present: ReadonlySet<IsoDate>;
+  try {
+    present = await context.presentAfter(target, step);
+  } catch (error) {
+    return { reason: 'check-failed', message: messageOf(error) };
+  }
   const missing = step.dates.filter((d) => !present.has(d));
   if (missing.length === 0) return undefined;
   return { reason: 'still-missing', missing, label: target.label, afterSql: step.action.kind === 'sql' };
