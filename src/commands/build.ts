@@ -1,15 +1,17 @@
 /** `bftask [targets...]`: plan, then run the pending steps (or print them with --dry-run). */
 import path from 'node:path';
 import type { CliOptions } from '../cli/args.js';
-import { rerunCommand } from '../cli/request.js';
+import { formatCommand, type CommandLine } from '../cli/command-line.js';
 import type { Config } from '../config/config.js';
 import { readCoverage } from '../coverage.js';
 import { linesReporter } from '../report/lines.js';
 import { formatPlan, planJson } from '../report/plan.js';
+import { counted } from '../report/format.js';
 import { formatSummary } from '../report/summary.js';
 import type { Reporter } from '../run/events.js';
 import { execute } from '../run/executor.js';
 import { exitCodeFor, watchInterrupts } from '../run/interrupt.js';
+import { unfinished } from '../run/resume.js';
 import { createRunLogDir } from '../run/logs.js';
 import { runStep, stepLogFile, type StepContext } from '../run/step.js';
 import { planFromWarehouse, type PlanRequest } from '../session.js';
@@ -27,18 +29,20 @@ export async function build(
 ): Promise<number> {
   const { plan, calendar } = await planFromWarehouse(config, warehouse, request);
   const concurrency = options.concurrency ?? config.concurrency;
-  const rerun = rerunCommand(options);
+  const { targets, force, from, to, concurrency: jobs, config: configPath } = options;
+  const command: CommandLine = { targets, force, from, to, concurrency: jobs, config: configPath };
   if (options.dryRun) {
     if (options.json) io.out(planJson(plan));
     else {
       const costs = warehouse.costReport?.() ?? [];
-      io.out(formatPlan(plan, calendar, { roots: request.roots, warehouse: warehouse.description, concurrency, rerun }));
+      io.out(formatPlan(plan, calendar, { roots: request.roots, warehouse: warehouse.description, notice: warehouse.notice, concurrency, rerun: formatCommand(command) }));
       if (costs.length > 0) io.out(['', ...costs.map((l) => `  ${l}`)].join('\n'));
     }
     return 0;
   }
+  if (warehouse.notice) io.out(warehouse.notice);
   if (plan.steps.length === 0) {
-    io.out(`✔ nothing to do: ${plan.targets.length} targets complete for ${formatRun(plan.range)}`);
+    io.out(`✔ nothing to do: ${counted(plan.targets.length, 'target')} complete for ${formatRun(plan.range)}`);
     return 0;
   }
 
@@ -74,6 +78,16 @@ export async function build(
     interrupts.dispose();
   }
   const interrupted = interrupts.received();
+  const left = unfinished(plan, outcomes);
+  // Dates present before this run and pending only because of --force stay present when their
+  // step did not finish: the hint forces them again, from the first unfinished date on.
+  const rerun =
+    left &&
+    formatCommand(
+      left.force.length === 0
+        ? { ...command, force: [] }
+        : { ...command, force: left.force, from: left.from > request.range.start ? left.from : command.from },
+    );
   io.out(
     formatSummary({
       plan,

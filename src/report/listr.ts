@@ -6,7 +6,7 @@
 import { Listr } from 'listr2';
 import { parseStepId, type Plan, type TargetPlan } from '../plan/plan.js';
 import type { Reporter, RunEvent } from '../run/events.js';
-import { formatCount, formatDuration } from './format.js';
+import { counted, formatCount, formatDuration } from './format.js';
 
 const REFRESH_MS = 250;
 const BAR_WIDTH = 16;
@@ -72,7 +72,7 @@ export function listrReporter(): Reporter {
       done += row.done;
       total += row.plan.pending.length;
     }
-    return `elapsed ${formatDuration(Date.now() - startedAt)} · ${formatCount(done)}/${formatCount(total)} dates · ${running} steps running · ${failed} failed`;
+    return `elapsed ${formatDuration(Date.now() - startedAt)} · ${formatCount(done)}/${formatCount(total)} dates · ${counted(running, 'step')} running · ${failed} failed`;
   };
 
   const refresh = () => {
