@@ -8,6 +8,8 @@ export interface SummaryInput {
   readonly plan: Plan;
   readonly calendar: readonly IsoDate[];
   readonly outcomes: ReadonlyMap<string, StepOutcome>;
+  /** The last lines of each failed step's log, by step id: the real error is usually there. */
+  readonly tails: ReadonlyMap<string, readonly string[]>;
   readonly elapsedMs: number;
   readonly logDir: string;
   readonly interrupted: boolean;
@@ -47,7 +49,9 @@ export function formatSummary(input: SummaryInput): string {
     if (outcome?.kind !== 'failed') continue;
     const name = stepName(step);
     lines.push('', `  ${name}   ${describeFailure(outcome.failure, input.calendar)}`);
-    lines.push(`  ${' '.repeat(name.length)}   log: ${input.shownPath(outcome.log)}`);
+    const indent = `  ${' '.repeat(name.length)}   `;
+    lines.push(`${indent}log: ${input.shownPath(outcome.log)}`);
+    for (const line of input.tails.get(step.id) ?? []) lines.push(`${indent}│ ${line.length > 200 ? `${line.slice(0, 199)}…` : line}`);
     const skipped = skippedBecause(plan.steps, outcomes, step.id);
     if (skipped) lines.push(`  skipped because of it: ${skipped}`);
   }

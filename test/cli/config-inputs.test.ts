@@ -82,4 +82,29 @@ describe.concurrent('config and command-line inputs', () => {
     expect(errorLines(result.stderr)).toEqual([`bftask: ${message} (bftask --help lists the options)`]);
     expect(result.stdout).toBe('');
   });
+
+  it('a program that is not on PATH, or a script path that does not exist, is found before anything runs', async ({ expect }) => {
+    const p = project({
+      'backfill.config.ts': configSource(`{
+        a: { table: 'a_t', dateColumn: 'd', run: ['pyhton3', 'jobs/a.py', '{start}'] },
+        b: { table: 'b_t', dateColumn: 'd', deps: ['a'], run: ['jobs/b.sh', '{start}'] },
+        c: { table: 'c_t', dateColumn: 'd', run: ['./jobs/c.sh', '{start}'] },
+        ok: { table: 'ok_t', dateColumn: 'd', run: proc('ok_t') },
+      }`, { range: [...RANGE] }),
+      'jobs/c.sh': '#!/bin/sh\nexit 0\n',
+    });
+    for (const args of [['-n'], []]) {
+      const result = await p.bftask(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(errorLines(result.stderr)).toEqual([
+        'bftask: backfill.config.ts: targets.a.run[0]: "pyhton3" is not a program on PATH — did you mean "python3"?',
+        `bftask: backfill.config.ts: targets.b.run[0]: "jobs/b.sh" does not exist (looked for ${p.dir}/jobs/b.sh)`,
+        'bftask: backfill.config.ts: targets.c.run[0]: "./jobs/c.sh" is not an executable file (chmod +x ./jobs/c.sh?)',
+      ]);
+    }
+    expect(p.invocations()).toEqual([]);
+    // Only what the build selects is checked: ok alone runs, and status never looks.
+    expect((await p.bftask(['ok'])).code).toBe(0);
+    expect((await p.bftask(['status', 'ok'])).code).toBe(0);
+  });
 });
