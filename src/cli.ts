@@ -5,7 +5,9 @@ import { parseCli, USAGE } from './cli/args.js';
 import { resolveRequest } from './cli/request.js';
 import { build } from './commands/build.js';
 import type { Io } from './commands/io.js';
+import { runs } from './commands/runs.js';
 import { status } from './commands/status.js';
+import { unreachable } from './util/unreachable.js';
 import { loadConfig } from './config/load.js';
 import { FatalError, UsageError } from './util/errors.js';
 
@@ -34,8 +36,16 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const config = await loadConfig(process.cwd(), options.config);
-  const request = resolveRequest(config, options);
-  return options.command === 'status' ? status(config, options.json, request, io) : build(config, options, request, io);
+  switch (options.command) {
+    case 'runs':
+      return runs(config, options.targets[0], options.json, io);
+    case 'status':
+      return status(config, options.json, resolveRequest(config, options), io);
+    case 'build':
+      return build(config, options, resolveRequest(config, options), io, argv);
+    default:
+      return unreachable(options.command);
+  }
 }
 
 /** Runs bftask with `argv` (without node and the script) and sets `process.exitCode`. */

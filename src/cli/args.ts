@@ -4,11 +4,15 @@ import type { IsoDate } from '../config/types.js';
 import { dateProblem } from '../util/dates.js';
 import { UsageError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
+import { COMMANDS } from '../config/config.js';
 
 export type ReporterName = 'listr' | 'lines';
 
+export type CommandName = 'build' | (typeof COMMANDS)[number] | 'help' | 'version';
+
 export interface CliOptions {
-  readonly command: 'build' | 'status' | 'help' | 'version';
+  readonly command: CommandName;
+  /** The words after the command: targets (build, status) or a run id (runs). */
   readonly targets: readonly string[];
   readonly from: IsoDate | undefined;
   readonly to: IsoDate | undefined;
@@ -18,10 +22,13 @@ export interface CliOptions {
   readonly json: boolean;
   readonly force: readonly string[];
   readonly reporter: ReporterName | undefined;
+  readonly failFast: boolean;
+  readonly wait: boolean;
 }
 
 export const USAGE = `Usage: bftask [targets...] [options]     build targets and their incomplete prerequisites
        bftask status [targets...] [--json]  coverage per target; exit 1 while incomplete
+       bftask runs [RUN-ID] [--json]        recent runs, or one run's steps
 
 Options:
   -n, --dry-run         show pending dates and the exact commands; run nothing
@@ -32,6 +39,8 @@ Options:
   -j, --concurrency N   at most N steps at once (default: the config's concurrency)
       --config PATH     the config file (default: nearest backfill.config.ts upward)
       --reporter NAME   listr (task list, the default on a terminal) or lines (timestamped lines)
+      --fail-fast       after the first failure, start nothing new
+      --wait            if another run is building the same targets, wait for it, then re-plan
   -h, --help            show this help
   -v, --version         show the version
 
@@ -46,6 +55,8 @@ const OPTIONS = {
   concurrency: { type: 'string', short: 'j' },
   config: { type: 'string' },
   reporter: { type: 'string' },
+  'fail-fast': { type: 'boolean' },
+  wait: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -65,8 +76,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
     throw new UsageError(`${cleanParseError(messageOf(error), names)} (bftask --help lists the options)`);
   }
   const { values, positionals } = parsed;
-  const isStatus = positionals[0] === 'status';
-  const command = values.help ? 'help' : values.version ? 'version' : isStatus ? 'status' : 'build';
+  const named = (COMMANDS as readonly string[]).includes(positionals[0] ?? '') ? (positionals[0] as (typeof COMMANDS)[number]) : undefined;
+  const command: CommandName = values.help ? 'help' : values.version ? 'version' : (named ?? 'build');
+  const allowed = ALLOWED[command];
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined && allowed !== 'all' && !allowed.includes(name)) throw new UsageError(`${command} does not take --${name}`);
+  }
+  if (command === 'runs' && positionals.length > 2) throw new UsageError(`runs takes at most one run id, got ${positionals.slice(1).join(' ')}`);
 
   for (const flag of ['from', 'to'] as const) {
     const value = values[flag];
@@ -87,15 +103,12 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if (reporter !== undefined && reporter !== 'listr' && reporter !== 'lines') {
     throw new UsageError(`--reporter must be listr or lines, got "${reporter}"`);
   }
-  if (command === 'status' && (values['dry-run'] || values.force)) {
-    throw new UsageError(`status reads coverage only: drop ${values['dry-run'] ? '--dry-run' : '--force'}`);
-  }
   if (command === 'build' && values.json && !values['dry-run']) {
     throw new UsageError('--json goes with --dry-run or status');
   }
   return {
     command,
-    targets: isStatus ? positionals.slice(1) : positionals,
+    targets: named ? positionals.slice(1) : positionals,
     from: values.from,
     to: values.to,
     concurrency,
@@ -104,8 +117,19 @@ export function parseCli(argv: readonly string[]): CliOptions {
     json: values.json ?? false,
     force: values.force ?? [],
     reporter,
+    failFast: values['fail-fast'] ?? false,
+    wait: values.wait ?? false,
   };
 }
+
+/** The options each command takes; anything else is a mistake worth saying. */
+const ALLOWED: Record<CommandName, readonly string[] | 'all'> = {
+  build: 'all',
+  status: ['json', 'from', 'to', 'config'],
+  runs: ['json', 'config'],
+  help: 'all',
+  version: 'all',
+};
 
 /** node:util's messages carry advice for script authors; keep the part a user needs. */
 function cleanParseError(message: string, options: readonly string[]): string {

@@ -1,33 +1,31 @@
-/** `bftask [targets...]`: plan, then run the pending steps (or print them with --dry-run). */
+/**
+ * `bftask [targets...]`: plan, then run the pending steps (or print them with --dry-run). A run
+ * that writes first stops what a dead run left running, then holds the locks of the targets it
+ * will write for its lifetime, and records itself in the ledger.
+ */
 import type { CliOptions } from '../cli/args.js';
 import { formatCommand, type CommandLine } from '../cli/command-line.js';
 import type { Config } from '../config/config.js';
 import { withDependencies } from '../config/graph.js';
-import { readCoverage } from '../coverage.js';
-import { counted } from '../report/format.js';
-import { linesReporter } from '../report/lines.js';
+import { Ledger } from '../ledger/ledger.js';
+import { ledgerLocks, type Holder, type LockOwner } from '../ledger/locks.js';
+import { counted, formatDuration } from '../report/format.js';
 import { formatPlan, planJson } from '../report/plan.js';
-import { formatSummary } from '../report/summary.js';
-import type { Reporter, StepOutcome } from '../run/events.js';
-import { execute } from '../run/executor.js';
-import { exitCodeFor, watchInterrupts } from '../run/interrupt.js';
-import { logTail, newRunId, reserveRun, type RunFolder } from '../run/logs.js';
+import { newRunId, reserveRun } from '../run/logs.js';
+import { stopOrphans } from '../run/orphans.js';
 import { missingPrograms } from '../run/programs.js';
-import { unfinished } from '../run/resume.js';
-import { runStep, stepLogFile, type StepContext } from '../run/step.js';
-import { planFromWarehouse, type PlanRequest, type Planned } from '../session.js';
+import { planFromWarehouse, type PlanRequest } from '../session.js';
 import { formatRun } from '../util/dates.js';
 import { UsageError } from '../util/errors.js';
+import { thisProcess } from '../util/processes.js';
 import { withWarehouse } from '../warehouse/open.js';
-import type { Warehouse } from '../warehouse/warehouse.js';
+import { runPlan } from './build-run.js';
 import type { Io } from './io.js';
 
-/** Narrower than this, the task list wraps every row into a column of characters. */
-const MIN_LISTR_COLUMNS = 40;
-/** Lines of a failed step's log shown under it in the summary. */
-const TAIL_LINES = 5;
+/** How often `--wait` looks at the locks again. */
+const WAIT_POLL_MS = 2_000;
 
-export async function build(config: Config, options: CliOptions, request: PlanRequest, io: Io): Promise<number> {
+export async function build(config: Config, options: CliOptions, request: PlanRequest, io: Io, argv: readonly string[]): Promise<number> {
   const selection = withDependencies(request.roots.length > 0 ? request.roots : config.order, (n) =>
     config.targets.get(n)?.deps.map((d) => d.target) ?? [],
   );
@@ -38,7 +36,7 @@ export async function build(config: Config, options: CliOptions, request: PlanRe
   const concurrency = options.concurrency ?? config.concurrency;
 
   if (options.dryRun) {
-    // Writes nothing: no run folder, and the id only labels BigQuery's coverage queries.
+    // Writes nothing: no ledger, no run folder; the id only labels BigQuery's coverage queries.
     return withWarehouse(config, io, newRunId(), false, async (warehouse) => {
       const { plan, calendar } = await planFromWarehouse(config, warehouse, request);
       if (options.json) io.out(planJson(plan));
@@ -52,100 +50,73 @@ export async function build(config: Config, options: CliOptions, request: PlanRe
     });
   }
 
-  const folder = reserveRun(config.dir);
+  // An existing ledger is opened (and checked) first; a new one is only created once there is
+  // something to run, so a bad input later on leaves nothing behind.
+  let ledger = Ledger.openIfExists(config.dir);
   try {
-    return await withWarehouse(config, io, folder.runId, true, async (warehouse) => {
-      if (warehouse.notice) io.out(warehouse.notice);
-      const planned = await planFromWarehouse(config, warehouse, request);
-      if (planned.plan.steps.length === 0) {
-        io.out(`✔ nothing to do: ${counted(planned.plan.targets.length, 'target')} complete for ${formatRun(planned.plan.range)}`);
-        return 0;
-      }
-      return await runPlan({ config, options, request, io, warehouse, folder, planned, command, concurrency });
-    });
+    const folder = reserveRun(config.dir);
+    const owner: LockOwner = { runId: folder.runId, process: thisProcess() };
+    try {
+      return await withWarehouse(config, io, folder.runId, true, async (warehouse) => {
+        if (warehouse.notice) io.out(warehouse.notice);
+        for (const o of ledger ? await stopOrphans(ledger) : []) {
+          const killed = o.killed > 0 ? `killed ${counted(o.killed, 'step')} it left running` : 'nothing of it was still running';
+          io.err(`bftask: ${o.target}: run ${o.runId} (pid ${o.runPid}) died during ${counted(o.attempts, 'step')}: ${killed}; recorded as orphaned`);
+        }
+        let waiting = false;
+        for (;;) {
+          const planned = Date.now();
+          const plan = await planFromWarehouse(config, warehouse, request);
+          if (plan.plan.steps.length === 0) {
+            io.out(`✔ nothing to do: ${counted(plan.plan.targets.length, 'target')} complete for ${formatRun(plan.plan.range)}`);
+            return 0;
+          }
+          ledger ??= Ledger.openForWrite(config.dir);
+          const locks = ledgerLocks(ledger);
+          const writes = [...new Set(plan.plan.steps.map((s) => s.target))];
+          const lock = locks.acquire(writes, owner);
+          if (!lock.ok) {
+            if (!options.wait) {
+              io.err(`bftask: ${heldMessage(lock.heldBy)}; wait for it, or pass --wait`);
+              return 1;
+            }
+            if (!waiting) io.err(`bftask: ${heldMessage(lock.heldBy)}; waiting for it (--wait)`);
+            waiting = true;
+            await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+            continue;
+          }
+          for (const stale of lock.takenOver) {
+            io.err(`bftask: took over the lock on ${stale.targets.join(', ')} from run ${stale.runId} (pid ${stale.process.pid} on ${stale.process.host}), which is no longer running`);
+          }
+          // Another run let go of one of these targets after this plan read the warehouse: it
+          // may have built what this plan would build again.
+          if (lock.releasedAt !== undefined && lock.releasedAt >= planned) {
+            locks.release(owner.runId);
+            continue;
+          }
+          try {
+            return await runPlan({ config, options, request, io, warehouse, folder, planned: plan, command, concurrency, ledger, argv });
+          } finally {
+            locks.release(owner.runId);
+          }
+        }
+      });
+    } finally {
+      folder.discardIfUnused();
+    }
   } finally {
-    folder.discardIfUnused();
+    ledger?.close();
   }
 }
 
-interface RunInput {
-  readonly config: Config;
-  readonly options: CliOptions;
-  readonly request: PlanRequest;
-  readonly io: Io;
-  readonly warehouse: Warehouse;
-  readonly folder: RunFolder;
-  readonly planned: Planned;
-  readonly command: CommandLine;
-  readonly concurrency: number;
-}
-
-/** Runs the plan's steps under a progress display, then prints the summary; returns the exit code. */
-async function runPlan(input: RunInput): Promise<number> {
-  const { config, io, warehouse, folder, concurrency } = input;
-  const { plan, calendar } = input.planned;
-  const { logDir } = folder;
-  folder.open(new Set(plan.steps.map((s) => s.target)));
-  const wide = (io.columns ?? 80) >= MIN_LISTR_COLUMNS;
-  const reporter: Reporter =
-    (input.options.reporter ?? (io.isTTY ? 'listr' : 'lines')) === 'listr' && wide
-      ? (await import('../report/listr.js')).listrReporter()
-      : linesReporter(io.out, calendar, io.shownPath);
-  const context: StepContext = {
-    config,
-    logDir,
-    warehouse,
-    presentAfter: async (target, step) =>
-      (await readCoverage([target], { start: step.start, end: step.end }, step.dates, warehouse, config.dir)).get(target.name) ??
-      new Set(),
-  };
-  const interrupts = watchInterrupts();
-  const started = Date.now();
-  reporter.start(plan, { runId: folder.runId, logDir, concurrency });
-  let outcomes: Map<string, StepOutcome>;
-  try {
-    outcomes = await execute({
-      plan,
-      concurrency,
-      targetConcurrency: (name) => config.targets.get(name)?.concurrency,
-      logFile: (step) => stepLogFile(logDir, step),
-      emit: (event) => reporter.event(event),
-      signal: interrupts.signal,
-      runStep: (step, signal) => runStep(context, step, signal),
-    });
-  } finally {
-    await reporter.finish();
-    interrupts.dispose();
-  }
-  const interrupted = interrupts.received();
-  const tails = new Map<string, string[]>();
-  for (const [id, outcome] of outcomes) if (outcome.kind === 'failed') tails.set(id, logTail(outcome.log, TAIL_LINES));
-  io.out(
-    formatSummary({
-      plan,
-      calendar,
-      outcomes,
-      tails,
-      elapsedMs: Date.now() - started,
-      logDir,
-      interrupted: interrupted !== undefined,
-      rerun: rerunCommand(input, outcomes),
-      shownPath: io.shownPath,
-    }),
-  );
-  if (interrupted) return exitCodeFor(interrupted);
-  return [...outcomes.values()].every((o) => o.kind === 'succeeded') ? 0 : 1;
-}
-
-/**
- * The command that builds what this run left undone. Dates present before the run and pending
- * only because of --force stay present when their step did not finish, so they are forced
- * again, from the first unfinished date on.
- */
-function rerunCommand(input: RunInput, outcomes: ReadonlyMap<string, StepOutcome>): string | undefined {
-  const left = unfinished(input.planned.plan, outcomes);
-  if (!left) return undefined;
-  const { command, request } = input;
-  if (left.force.length === 0) return formatCommand({ ...command, force: [] });
-  return formatCommand({ ...command, force: left.force, from: left.from > request.range.start ? left.from : command.from });
+/** `targets pcf, pdc are being built by run 20261125-231847 (pid 8824 on host x, started 10:02, 2h13m ago)`. */
+function heldMessage(holders: readonly Holder[]): string {
+  return holders
+    .map((h) => {
+      const since = new Date(h.acquired);
+      const clock = `${String(since.getHours()).padStart(2, '0')}:${String(since.getMinutes()).padStart(2, '0')}`;
+      const what = h.targets.length === 1 ? `target ${h.targets[0]} is` : `targets ${h.targets.join(', ')} are`;
+      return `${what} being built by run ${h.runId} (pid ${h.process.pid} on host ${h.process.host}, started ${clock}, ${formatDuration(Date.now() - h.acquired)} ago)`;
+    })
+    .join('; ');
 }

@@ -28,6 +28,14 @@ export interface Target {
   readonly shard: number;
   readonly concurrency: number | undefined;
   readonly isExcluded: (date: IsoDate) => boolean;
+  /** Attempts after the first failure of a step's dates. */
+  readonly retries: number;
+  /** Wait before the first retry; it doubles for each later one, up to 10 minutes. */
+  readonly retryDelayMs: number;
+  /** Past this, a step's process group is killed and the attempt fails as timed out. */
+  readonly timeoutMs: number | undefined;
+  /** Split a multi-date step that failed its last attempt, to find the dates that fail. */
+  readonly bisect: boolean;
 }
 
 export type Calendar =
@@ -58,4 +66,4 @@ export interface Config {
 export const PLACEHOLDERS = ['start', 'end', 'target', 'table'] as const;
 
 /** Words the CLI takes as commands, so no target may be called by them. */
-export const COMMANDS = ['status'] as const;
+export const COMMANDS = ['status', 'runs'] as const;

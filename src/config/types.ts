@@ -47,7 +47,18 @@ interface TargetCommon {
   readonly concurrency?: number;
   /** Dates never expected for this target, e.g. a rolling feature's bootstrap days. */
   readonly exclude?: readonly IsoDate[] | ((date: IsoDate) => boolean);
+  /** Attempts after a step's first failure (default: the top-level `retries`, else 0). */
+  readonly retries?: number;
+  /** Wait before the first retry, doubling after each (seconds, or `'10s'`, `'5m'`; default `'10s'`). */
+  readonly retryDelay?: Duration;
+  /** Kill a step running longer than this (seconds, or `'90s'`, `'30m'`, `'2h'`). */
+  readonly timeout?: Duration;
+  /** When a multi-date step fails for good, split it to build the dates that do build (default true). */
+  readonly bisect?: boolean;
 }
+
+/** Seconds as a number, or a string such as `'90s'`, `'30m'`, `'2h'`, `'1h30m'`. */
+export type Duration = number | string;
 
 interface CommandAction {
   /**
@@ -95,5 +106,9 @@ export interface BackfillConfig {
   readonly calendar?: CalendarConfig;
   /** Global bound on steps running at once (default 4; `-j` overrides). */
   readonly concurrency?: number;
+  /** Defaults for every target's `retries`, `retryDelay` and `timeout`. */
+  readonly retries?: number;
+  readonly retryDelay?: Duration;
+  readonly timeout?: Duration;
   readonly targets: Readonly<Record<string, TargetConfig>>;
 }

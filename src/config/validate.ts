@@ -7,6 +7,7 @@ import { dateProblem, isIsoDate } from '../util/dates.js';
 import { UsageError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { topologicalOrder } from './graph.js';
+import { checkBisect, checkPolicy, DEFAULT_POLICY, type Policy } from './policy.js';
 import { sqlStatements } from './sql-text.js';
 import { COMMANDS, PLACEHOLDERS } from './config.js';
 import type { Action, Calendar, Config, Dependency, Output, Target } from './config.js';
@@ -17,8 +18,10 @@ export type Validated = { ok: true; config: Config } | { ok: false; errors: stri
 const TARGET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*){0,2}$/;
-const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'targets'];
-const TARGET_KEYS = ['table', 'dateColumn', 'files', 'deps', 'run', 'sql', 'shard', 'concurrency', 'exclude'];
+const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'retries', 'retryDelay', 'timeout', 'targets'];
+const TARGET_KEYS = [
+  'table', 'dateColumn', 'files', 'deps', 'run', 'sql', 'shard', 'concurrency', 'exclude', 'retries', 'retryDelay', 'timeout', 'bisect',
+];
 const BIGQUERY_KEYS = ['kind', 'projectId', 'location', 'dataset', 'maximumBytesBilled', 'labels', 'apiEndpoint', 'maxTableWrites'];
 const LABEL = /^[a-z][a-z0-9_-]{0,62}$/;
 const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
@@ -49,6 +52,7 @@ export function validateConfig(raw: unknown, file: string): Validated {
     if (isPositiveInteger(raw.concurrency)) concurrency = raw.concurrency;
     else fail('concurrency', `must be a positive integer, got ${show(raw.concurrency)}`);
   }
+  const defaults = checkPolicy(raw, DEFAULT_POLICY, fail);
 
   const targets = new Map<string, Target>();
   if (!isRecord(raw.targets) || Object.keys(raw.targets).length === 0) {
@@ -56,7 +60,7 @@ export function validateConfig(raw: unknown, file: string): Validated {
   } else {
     const names = Object.keys(raw.targets);
     for (const name of names.sort()) {
-      const target = checkTarget(name, raw.targets[name], names, warehouse, range, (field, message) =>
+      const target = checkTarget(name, raw.targets[name], names, warehouse, range, defaults, (field, message) =>
         fail(`targets.${name}${field}`, message),
       );
       if (target) targets.set(name, target);
@@ -185,6 +189,7 @@ function checkTarget(
   names: readonly string[],
   warehouse: WarehouseConfig | undefined,
   range: { start: IsoDate } | undefined,
+  defaults: Policy,
   fail: Fail,
 ): Target | undefined {
   const before = { count: 0 };
@@ -237,9 +242,11 @@ function checkTarget(
   const shard = checkPositive(raw.shard, '.shard', note) ?? Number.POSITIVE_INFINITY;
   const concurrency = checkPositive(raw.concurrency, '.concurrency', note);
   const isExcluded = checkExclude(raw.exclude, name, range, note);
+  const policy = checkPolicy(raw, defaults, (field, message) => note(`.${field}`, message));
+  const bisect = checkBisect(raw.bisect, (field, message) => note(`.${field}`, message));
 
   if (before.count > 0 || !output || !label || !action || !isExcluded) return undefined;
-  return { name, output, label, deps, action, shard, concurrency, isExcluded };
+  return { name, output, label, deps, action, shard, concurrency, isExcluded, ...policy, bisect };
 }
 
 function checkOutput(raw: Record<string, unknown>, warehouse: WarehouseConfig | undefined, fail: Fail): Output | undefined {

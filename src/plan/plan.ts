@@ -123,6 +123,28 @@ export function plan(input: PlanInput): Plan {
   return { range: input.range, targets, steps: targets.flatMap((t) => t.steps) };
 }
 
+/**
+ * The step that builds `dates` (consecutive calendar dates, sorted) of `target`. Also how a run
+ * narrows a planned step to part of its dates: a bisected half, or the dates whose inputs built.
+ */
+export function stepFor(target: Target, dates: readonly IsoDate[], needs: readonly string[]): Step {
+  const start = dates[0];
+  const end = dates[dates.length - 1];
+  if (start === undefined || end === undefined) throw new Error(`Internal error: a step of ${target.name} with no dates`);
+  return {
+    id: stepId(target.name, start, end),
+    target: target.name,
+    start,
+    end,
+    dates,
+    action:
+      target.action.kind === 'command'
+        ? { kind: 'command', argv: expandArgv(target.action.run, { start, end, target: target.name, table: target.label }) }
+        : target.action,
+    needs,
+  };
+}
+
 function planTarget(
   target: Target,
   input: PlanInput,
@@ -156,22 +178,9 @@ function planTarget(
   }
 
   const sorted = [...pending].sort();
-  const steps = cutSteps(target, sorted, position).map((dates): Step => {
-    const start = dates[0] as IsoDate;
-    const end = dates[dates.length - 1] as IsoDate;
-    return {
-      id: stepId(target.name, start, end),
-      target: target.name,
-      start,
-      end,
-      dates,
-      action:
-        target.action.kind === 'command'
-          ? { kind: 'command', argv: expandArgv(target.action.run, { start, end, target: target.name, table: target.label }) }
-          : target.action,
-      needs: neededSteps(target, start, end, upstream),
-    };
-  });
+  const steps = cutSteps(target, sorted, position).map((dates) =>
+    stepFor(target, dates, neededSteps(target, dates[0] as IsoDate, dates[dates.length - 1] as IsoDate, upstream)),
+  );
   return {
     name: target.name,
     label: target.label,

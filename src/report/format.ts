@@ -2,6 +2,7 @@
 import type { IsoDate } from '../config/types.js';
 import type { Failure } from '../run/events.js';
 import { formatRun, runsIn } from '../util/dates.js';
+import { formatDurationSpec } from '../util/durations.js';
 import { unreachable } from '../util/unreachable.js';
 
 /** Compact ranges of calendar-consecutive dates: `2024-01-03..2024-01-05, 2024-02-01`, cut after `max`. */
@@ -28,6 +29,8 @@ export function describeFailure(failure: Failure, calendar: readonly IsoDate[]):
       return `ended well, but checking its dates failed: ${failure.message}`;
     case 'error':
       return `failed: ${failure.message}`;
+    case 'timed-out':
+      return `timed out after ${formatDurationSpec(failure.ms)}`;
     case 'interrupted':
       return 'interrupted';
     default:

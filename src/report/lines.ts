@@ -1,6 +1,7 @@
 /** The reporter for nohup, CI and pipes: one timestamped line per step start, finish or failure. */
 import type { IsoDate } from '../config/types.js';
-import { parseStepId, type Plan } from '../plan/plan.js';
+import { parseStepId, type Plan, type Step } from '../plan/plan.js';
+import { unreachable } from '../util/unreachable.js';
 import type { Reporter, RunEvent, RunInfo } from '../run/events.js';
 import { counted, describeFailure, formatCount, formatDuration, stepName } from './format.js';
 
@@ -31,23 +32,36 @@ export function linesReporter(
       );
     },
     event(event: RunEvent) {
-      const { step } = event;
-      const dates = `(${counted(step.dates.length, 'date')})`;
-      if (event.type === 'step-started') {
-        write(`${timestamp()} start ${stepName(step)} ${dates}`);
-        return;
-      }
-      const { outcome } = event;
-      if (outcome.kind === 'succeeded') {
-        done.set(step.target, (done.get(step.target) ?? 0) + step.dates.length);
-        write(`${timestamp()} done  ${stepName(step)} ${dates} in ${formatDuration(outcome.ms)} · ${progress(step.target)}`);
-      } else if (outcome.kind === 'failed') {
-        write(
-          `${timestamp()} FAIL  ${stepName(step)} ${dates}: ${describeFailure(outcome.failure, calendar)} · ` +
-            `log ${shownPath(outcome.log)}`,
-        );
-      } else if (outcome.kind === 'skipped') {
-        write(`${timestamp()} skip  ${stepName(step)} ${dates}: ${stepName(parseStepId(outcome.because))} failed`);
+      const dates = (step: Step) => `(${counted(step.dates.length, 'date')})`;
+      switch (event.type) {
+        case 'attempt-started': {
+          const { step, attempt } = event;
+          write(`${timestamp()} start ${stepName(step)} ${dates(step)}${attempt > 1 ? ` attempt ${attempt}` : ''}`);
+          return;
+        }
+        case 'attempt-ended': {
+          const { step, failure, next } = event;
+          if (!failure) {
+            done.set(step.target, (done.get(step.target) ?? 0) + step.dates.length);
+            write(`${timestamp()} done  ${stepName(step)} ${dates(step)} in ${formatDuration(event.ms)} · ${progress(step.target)}`);
+            return;
+          }
+          const then =
+            next === undefined
+              ? ''
+              : 'retryInMs' in next
+                ? ` · retry in ${formatDuration(next.retryInMs)}`
+                : ` · bisecting: ${next.bisect.map(stepName).join(' and ')}`;
+          write(`${timestamp()} FAIL  ${stepName(step)} ${dates(step)}: ${describeFailure(failure, calendar)} · log ${shownPath(event.log)}${then}`);
+          return;
+        }
+        case 'step-ended':
+          for (const piece of event.outcome.pieces) {
+            if (piece.kind === 'skipped') write(`${timestamp()} skip  ${stepName(piece.step)} ${dates(piece.step)}: ${stepName(parseStepId(piece.because))} failed`);
+          }
+          return;
+        default:
+          unreachable(event);
       }
     },
     finish: async () => {},

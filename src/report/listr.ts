@@ -10,6 +10,7 @@
 import { DefaultRenderer, Listr, ListrLogger, ProcessOutput } from 'listr2';
 import { parseStepId, type Plan, type TargetPlan } from '../plan/plan.js';
 import type { Reporter, RunEvent } from '../run/events.js';
+import { unreachable } from '../util/unreachable.js';
 import { counted, formatCount, formatDuration } from './format.js';
 
 const REFRESH_MS = 1000;
@@ -186,18 +187,25 @@ export function listrReporter(): Reporter {
     event(event: RunEvent) {
       const row = rows.get(event.step.target);
       if (!row) return;
-      if (event.type === 'step-started') {
-        row.running++;
-        row.started ??= Date.now();
-        return;
+      switch (event.type) {
+        case 'attempt-started':
+          row.running++;
+          row.started ??= Date.now();
+          return;
+        case 'attempt-ended':
+          row.running--;
+          if (!event.failure) row.done += event.step.dates.length;
+          // A failure that will be retried or bisected is not the row's failure yet.
+          else if (!event.next) row.failed++;
+          return;
+        case 'step-ended':
+          row.settled++;
+          row.skipped += event.outcome.pieces.filter((p) => p.kind === 'skipped').length;
+          if (row.settled === row.plan.steps.length) finish(row);
+          return;
+        default:
+          unreachable(event);
       }
-      const { outcome } = event;
-      row.settled++;
-      if (outcome.kind === 'succeeded' || outcome.kind === 'failed') row.running--;
-      if (outcome.kind === 'succeeded') row.done += event.step.dates.length;
-      else if (outcome.kind === 'failed') row.failed++;
-      else if (outcome.kind === 'skipped') row.skipped++;
-      if (row.settled === row.plan.steps.length) finish(row);
     },
     async finish() {
       if (timer) clearInterval(timer);

@@ -1,14 +1,14 @@
 /** The end-of-run report: what was built, what failed and why, what to type next. */
 import type { IsoDate } from '../config/types.js';
-import type { Plan, Step } from '../plan/plan.js';
-import type { StepOutcome } from '../run/events.js';
-import { counted, describeFailure, formatCount, formatDuration, stepName } from './format.js';
+import type { Plan } from '../plan/plan.js';
+import type { Piece, StepOutcome } from '../run/events.js';
+import { counted, describeFailure, formatDuration, stepName } from './format.js';
 
 export interface SummaryInput {
   readonly plan: Plan;
   readonly calendar: readonly IsoDate[];
   readonly outcomes: ReadonlyMap<string, StepOutcome>;
-  /** The last lines of each failed step's log, by step id: the real error is usually there. */
+  /** The last lines of each failed piece's log, by its step id: the real error is usually there. */
   readonly tails: ReadonlyMap<string, readonly string[]>;
   readonly elapsedMs: number;
   readonly logDir: string;
@@ -19,55 +19,62 @@ export interface SummaryInput {
   readonly shownPath: (file: string) => string;
 }
 
+/** At most this many "succeeded on attempt n" lines. */
+const MAX_RETRIED_LINES = 10;
+
 /** The summary lines printed after the progress display stops. */
 export function formatSummary(input: SummaryInput): string {
   const { plan, outcomes } = input;
-  const byKind = (kind: StepOutcome['kind']) => plan.steps.filter((s) => outcomes.get(s.id)?.kind === kind);
-  const succeeded = byKind('succeeded');
-  const failed = byKind('failed');
-  const notStarted = plan.steps.filter((s) => (outcomes.get(s.id)?.kind ?? 'not-started') === 'not-started');
-  const dates = succeeded.reduce((n, s) => n + s.dates.length, 0);
-  const incomplete = new Set([...failed, ...byKind('skipped'), ...notStarted].map((s) => s.target));
+  const pieces = plan.steps.flatMap((s): Piece[] => [...(outcomes.get(s.id)?.pieces ?? [{ kind: 'not-started', step: s }])]);
+  const of = <K extends Piece['kind']>(kind: K) => pieces.filter((p): p is Extract<Piece, { kind: K }> => p.kind === kind);
+  const built = of('built');
+  const failed = of('failed');
+  const skipped = of('skipped');
+  const notStarted = of('not-started');
+  const dates = built.reduce((n, p) => n + p.step.dates.length, 0);
+  const incomplete = new Set([...failed, ...skipped, ...notStarted].map((p) => p.step.target));
   const complete = plan.targets.length - incomplete.size;
   const lines: string[] = [];
 
-  if (failed.length === 0 && notStarted.length === 0 && !input.interrupted) {
+  const retried = built.filter((p) => p.attempts > 1);
+  const retriedLines = retried.slice(0, MAX_RETRIED_LINES).map((p) => `  ${stepName(p.step)} succeeded on attempt ${p.attempts}`);
+  if (retried.length > MAX_RETRIED_LINES) retriedLines.push(`  … and ${retried.length - MAX_RETRIED_LINES} more retried`);
+
+  if (incomplete.size === 0 && !input.interrupted) {
     lines.push(
-      `✔ ${counted(succeeded.length, 'step')}, ${counted(dates, 'date')} built in ${formatDuration(input.elapsedMs)}` +
+      `✔ ${counted(built.length, 'step')}, ${counted(dates, 'date')} built in ${formatDuration(input.elapsedMs)}` +
         ` · ${counted(plan.targets.length, 'target')} complete · logs ${input.shownPath(input.logDir)}`,
     );
+    if (retriedLines.length > 0) lines.push('', ...retriedLines);
     return lines.join('\n');
   }
 
-  const head = input.interrupted ? '✖ interrupted' : `✖ ${failed.length} step${failed.length === 1 ? '' : 's'} failed`;
+  const head = input.interrupted ? '✖ interrupted' : `✖ ${counted(failed.length, 'step')} failed`;
   lines.push(
-    `${head}, ${complete} target${complete === 1 ? '' : 's'} complete, ${incomplete.size} incomplete` +
-      ` · ${counted(succeeded.length, 'step')} (${counted(dates, 'date')}) built in ${formatDuration(input.elapsedMs)}`,
+    `${head}, ${counted(complete, 'target')} complete, ${incomplete.size} incomplete` +
+      ` · ${counted(built.length, 'step')} (${counted(dates, 'date')}) built in ${formatDuration(input.elapsedMs)}`,
   );
-  for (const step of failed) {
-    const outcome = outcomes.get(step.id);
-    if (outcome?.kind !== 'failed') continue;
-    const name = stepName(step);
-    lines.push('', `  ${name}   ${describeFailure(outcome.failure, input.calendar)}`);
+  for (const piece of failed) {
+    const name = stepName(piece.step);
+    const attempts = piece.attempts > 1 ? ` (after ${piece.attempts} attempts)` : '';
+    lines.push('', `  ${name}   ${describeFailure(piece.failure, input.calendar)}${attempts}`);
     const indent = `  ${' '.repeat(name.length)}   `;
-    lines.push(`${indent}log: ${input.shownPath(outcome.log)}`);
-    for (const line of input.tails.get(step.id) ?? []) lines.push(`${indent}│ ${line.length > 200 ? `${line.slice(0, 199)}…` : line}`);
-    const skipped = skippedBecause(plan.steps, outcomes, step.id);
-    if (skipped) lines.push(`  skipped because of it: ${skipped}`);
+    lines.push(`${indent}log: ${input.shownPath(piece.log)}`);
+    for (const line of input.tails.get(piece.step.id) ?? []) lines.push(`${indent}│ ${line.length > 200 ? `${line.slice(0, 199)}…` : line}`);
+    const held = skippedBecause(skipped, piece.step.id);
+    if (held) lines.push(`  skipped because of it: ${held}`);
   }
+  if (retriedLines.length > 0) lines.push('', ...retriedLines);
   if (notStarted.length > 0) lines.push('', `  not started: ${counted(notStarted.length, 'step')}`);
   if (input.rerun) lines.push('', `  re-run to ${input.interrupted ? 'resume' : 'retry what is left'}: ${input.rerun}`);
   return lines.join('\n');
 }
 
-/** `pdc 3 dates, mlfs 3 dates`: what a failed step kept from running, per target. */
-function skippedBecause(steps: readonly Step[], outcomes: ReadonlyMap<string, StepOutcome>, failedId: string): string {
+/** `pdc 3 dates, mlfs 3 dates`: what a failed piece kept from running, per target. */
+function skippedBecause(skipped: readonly Extract<Piece, { kind: 'skipped' }>[], failedId: string): string {
   const perTarget = new Map<string, number>();
-  for (const step of steps) {
-    const outcome = outcomes.get(step.id);
-    if (outcome?.kind === 'skipped' && outcome.because === failedId) {
-      perTarget.set(step.target, (perTarget.get(step.target) ?? 0) + step.dates.length);
-    }
+  for (const piece of skipped) {
+    if (piece.because === failedId) perTarget.set(piece.step.target, (perTarget.get(piece.step.target) ?? 0) + piece.step.dates.length);
   }
   return [...perTarget].map(([target, n]) => `${target} ${counted(n, 'date')}`).join(', ');
 }

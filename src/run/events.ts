@@ -13,19 +13,52 @@ export type Failure =
   | { readonly reason: 'check-failed'; readonly message: string }
   /** Something between bftask and the step broke (its log could not be written, a client threw). */
   | { readonly reason: 'error'; readonly message: string }
+  /** It ran past its target's `timeout` and its process group was killed. */
+  | { readonly reason: 'timed-out'; readonly ms: number }
   /** Killed because bftask itself was interrupted. */
   | { readonly reason: 'interrupted' };
 
-export type StepOutcome =
-  | { readonly kind: 'succeeded'; readonly ms: number }
-  | { readonly kind: 'failed'; readonly failure: Failure; readonly ms: number; readonly log: string }
-  /** An upstream step failed: `because` is the failed step's id. */
-  | { readonly kind: 'skipped'; readonly because: string }
-  /** The run was interrupted before it started. */
-  | { readonly kind: 'not-started' };
+/**
+ * What became of some of a planned step's dates. A step usually ends as one piece; after a
+ * failure, bisection splits it into pieces that built and pieces that failed, and a dependent
+ * whose inputs failed for some dates runs the rest and skips those.
+ */
+export type Piece =
+  | { readonly kind: 'built'; readonly step: Step; readonly attempts: number; readonly ms: number }
+  | { readonly kind: 'failed'; readonly step: Step; readonly failure: Failure; readonly attempts: number; readonly ms: number; readonly log: string }
+  /** An upstream date these dates read failed or was skipped: `because` is the failed piece's id. */
+  | { readonly kind: 'skipped'; readonly step: Step; readonly because: string }
+  /** Never started: the run was interrupted, or stopped by --fail-fast. */
+  | { readonly kind: 'not-started'; readonly step: Step };
+
+/** A planned step's ending: its pieces, in date order, covering exactly its dates. */
+export interface StepOutcome {
+  readonly pieces: readonly Piece[];
+}
+
+/** The dates of `outcome` that were built. */
+export function builtDates(outcome: StepOutcome | undefined): IsoDate[] {
+  return (outcome?.pieces ?? []).flatMap((p) => (p.kind === 'built' ? p.step.dates : []));
+}
+
+/** True when every date of the step was built. */
+export const isComplete = (outcome: StepOutcome | undefined): boolean =>
+  outcome !== undefined && outcome.pieces.every((p) => p.kind === 'built');
 
 export type RunEvent =
-  | { readonly type: 'step-started'; readonly step: Step; readonly log: string }
+  /** An attempt of (part of) a planned step starts: `step` is what runs, `planned` the plan's step. */
+  | { readonly type: 'attempt-started'; readonly step: Step; readonly planned: Step; readonly attempt: number; readonly log: string }
+  | {
+      readonly type: 'attempt-ended';
+      readonly step: Step;
+      readonly planned: Step;
+      readonly attempt: number;
+      readonly failure: Failure | undefined;
+      readonly ms: number;
+      readonly log: string;
+      /** After a failure: what happens next. */
+      readonly next?: { readonly retryInMs: number } | { readonly bisect: readonly Step[] } | undefined;
+    }
   | { readonly type: 'step-ended'; readonly step: Step; readonly outcome: StepOutcome };
 
 export interface RunInfo {

@@ -20,10 +20,12 @@ export function unfinished(plan: Plan, outcomes: ReadonlyMap<string, StepOutcome
   const force = new Set<string>();
   const missingBefore = new Map(plan.targets.map((t) => [t.name, new Set(t.missing)]));
   for (const step of plan.steps) {
-    if (outcomes.get(step.id)?.kind === 'succeeded') continue;
-    if (from === undefined || step.start < from) from = step.start;
-    const missing = missingBefore.get(step.target);
-    if (step.dates.some((d) => !missing?.has(d))) force.add(step.target);
+    for (const piece of outcomes.get(step.id)?.pieces ?? [{ kind: 'not-started' as const, step }]) {
+      if (piece.kind === 'built') continue;
+      if (from === undefined || piece.step.start < from) from = piece.step.start;
+      const missing = missingBefore.get(step.target);
+      if (piece.step.dates.some((d) => !missing?.has(d))) force.add(step.target);
+    }
   }
   if (from === undefined) return undefined;
   return { force: plan.targets.map((t) => t.name).filter((n) => force.has(n)), from };

@@ -17,6 +17,8 @@ export interface SpawnRequest {
   /** stdout and stderr both go here, after a header line. */
   readonly logFile: string;
   readonly signal: AbortSignal;
+  /** Called with the child's pid (its process group's id) as soon as it exists. */
+  readonly onSpawn?: ((pid: number) => void) | undefined;
 }
 
 /** How long a cancelled step has to exit after SIGTERM before its group gets SIGKILL. */
@@ -71,7 +73,10 @@ export async function spawnStep(request: SpawnRequest): Promise<SpawnOutcome> {
       // The grace timer must never be what keeps bftask alive.
       grace.unref();
     };
-    if (pid !== undefined) liveGroups.add(pid);
+    if (pid !== undefined) {
+      liveGroups.add(pid);
+      request.onSpawn?.(pid);
+    }
     if (request.signal.aborted) cancel();
     else request.signal.addEventListener('abort', cancel, { once: true });
     const result = await child;

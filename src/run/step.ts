@@ -11,15 +11,24 @@ import { spawnStep } from './spawn.js';
 export interface StepContext {
   readonly config: Config;
   readonly warehouse: Warehouse;
-  /** Absolute log folder of this run. */
-  readonly logDir: string;
   /** Re-reads which of the step's dates are present in the target's output. */
   readonly presentAfter: (target: Target, step: Step) => Promise<ReadonlySet<IsoDate>>;
 }
 
-/** `<logDir>/<target>/<start>_<end>.log`. */
-export function stepLogFile(logDir: string, step: Step): string {
-  return path.join(logDir, step.target, `${step.start}_${step.end}.log`);
+/** How one attempt runs: where it logs, what stops it, who hears of its process. */
+export interface AttemptOptions {
+  readonly log: string;
+  /** Aborted when bftask is interrupted. */
+  readonly signal: AbortSignal;
+  /** The target's timeout: past it the step's process group is killed. */
+  readonly timeoutMs?: number | undefined;
+  /** Called with the pid of the step's process (its group's leader) as soon as it exists. */
+  readonly onSpawn?: ((pid: number) => void) | undefined;
+}
+
+/** `<logDir>/<target>/<start>_<end>.log`, and `.attempt2.log` and so on for retries. */
+export function stepLogFile(logDir: string, step: Step, attempt = 1): string {
+  return path.join(logDir, step.target, `${step.start}_${step.end}${attempt > 1 ? `.attempt${attempt}` : ''}.log`);
 }
 
 /** The variables a step's command sees besides the inherited environment. */
@@ -34,11 +43,15 @@ export function stepEnv(target: Target, step: Step, warehouseEnv: Readonly<Recor
   };
 }
 
-/** Runs the step, then checks its dates landed; returns the failure, if any. */
-export async function runStep(context: StepContext, step: Step, signal: AbortSignal): Promise<Failure | undefined> {
+/** Runs one attempt of the step, then checks its dates landed; returns the failure, if any. */
+export async function runStep(context: StepContext, step: Step, options: AttemptOptions): Promise<Failure | undefined> {
   const target = context.config.targets.get(step.target);
   if (!target) throw new Error(`Internal error: unknown target ${step.target}`);
-  const failure = await perform(context, target, step, signal);
+  const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+  const signal = timeout ? AbortSignal.any([options.signal, timeout]) : options.signal;
+  const failure = await perform(context, target, step, { ...options, signal });
+  if (options.signal.aborted) return { reason: 'interrupted' };
+  if (timeout?.aborted) return { reason: 'timed-out', ms: options.timeoutMs as number };
   if (failure) return failure;
   let present: ReadonlySet<IsoDate>;
   try {
@@ -51,9 +64,9 @@ export async function runStep(context: StepContext, step: Step, signal: AbortSig
   return { reason: 'still-missing', missing, label: target.label, afterSql: step.action.kind === 'sql' };
 }
 
-async function perform(context: StepContext, target: Target, step: Step, signal: AbortSignal): Promise<Failure | undefined> {
-  const logFile = stepLogFile(context.logDir, step);
+async function perform(context: StepContext, target: Target, step: Step, options: AttemptOptions): Promise<Failure | undefined> {
   const { action } = step;
+  const { signal, log: logFile } = options;
   if (action.kind === 'sql') {
     if (target.output.kind !== 'table') throw new Error(`Internal error: SQL target ${target.name} writes files`);
     const outcome = await context.warehouse.writeSql({
@@ -65,6 +78,7 @@ async function perform(context: StepContext, target: Target, step: Step, signal:
       target: target.name,
       logFile,
       signal,
+      onSpawn: options.onSpawn,
     });
     if (signal.aborted || outcome?.interrupted) return { reason: 'interrupted' };
     return outcome && { reason: 'sql-failed', message: outcome.message };
@@ -75,6 +89,7 @@ async function perform(context: StepContext, target: Target, step: Step, signal:
     env: stepEnv(target, step, context.warehouse.stepEnv()),
     logFile,
     signal,
+    onSpawn: options.onSpawn,
   });
   if (signal.aborted) return { reason: 'interrupted' };
   switch (outcome.kind) {

@@ -108,6 +108,7 @@ export function openSqlite(file: string, shown: string, create: boolean): Wareho
         },
         logFile: request.logFile,
         signal: request.signal,
+        onSpawn: request.onSpawn,
       });
       if (request.signal.aborted) return { message: 'interrupted', interrupted: true };
       if (outcome.kind === 'exited' && outcome.code === 0) return undefined;

@@ -20,6 +20,8 @@ export interface SqlWrite {
   readonly target: string;
   readonly logFile: string;
   readonly signal: AbortSignal;
+  /** Called with the pid of a writer process bftask starts for it, if any (SQLite). */
+  readonly onSpawn?: ((pid: number) => void) | undefined;
 }
 
 /** Undefined when written; otherwise why not, in one line. */

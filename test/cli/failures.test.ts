@@ -19,7 +19,7 @@ describe.concurrent('failing steps', () => {
     const SHARD = 5;
     const p = project(
       configSource(`{
-        a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--skip-write'), shard: ${SHARD} },
+        a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--skip-write'), shard: ${SHARD}, bisect: false },
       }`, { range: [...RANGE] }),
     );
     const plan = await dryRun(p);
@@ -48,7 +48,7 @@ describe.concurrent('failing steps', () => {
 
   it('a failing step skips only its dependents; a fixed re-run builds only what is missing', async () => {
     const targets = (aExtra: string) => `{
-      a: { table: 'a_t', dateColumn: 'd', run: proc('a_t'${aExtra}) },
+      a: { table: 'a_t', dateColumn: 'd', run: proc('a_t'${aExtra}), bisect: false },
       b: { table: 'b_t', dateColumn: 'd', deps: ['a'], run: proc('b_t') },
       c: { table: 'c_t', dateColumn: 'd', run: proc('c_t') },
       d: { table: 'd_t', dateColumn: 'd', deps: ['c'], run: proc('d_t') },
@@ -84,12 +84,12 @@ describe.concurrent('failing steps', () => {
     for (const t of ['a_t', 'b_t', 'c_t', 'd_t', 'm_t']) expect(datesIn(p, t), t).toEqual(ALL);
   });
 
-  it('a failed step skips only the downstream steps that read its dates', async () => {
+  it('a failed step skips only the downstream dates that read its dates', async () => {
     const FAIL_DATE = '2024-01-03';
     const LOOKBACK = 2;
     const p = project(
       configSource(`{
-        a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--fail-date', '${FAIL_DATE}'), shard: 5 },
+        a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--fail-date', '${FAIL_DATE}'), shard: 5, bisect: false },
         b: { table: 'b_t', dateColumn: 'd', deps: ['a'], run: proc('b_t'), shard: 5 },
         c: { table: 'c_t', dateColumn: 'd', deps: [{ target: 'a', lookback: ${LOOKBACK} }], run: proc('c_t'), shard: 2 },
       }`, { range: [...RANGE] }),
@@ -99,12 +99,12 @@ describe.concurrent('failing steps', () => {
     const failed = stepsOf('a').find((s) => s.start <= FAIL_DATE && FAIL_DATE <= s.end);
     expect(failed).toBeDefined();
     const lost = days(failed?.start as string, failed?.end as string);
-    // A step is skipped when the dates it reads ([start - lookback, end]) meet the failed step's.
-    const reads = (s: { start: string; end: string }, lookback: number) => days(addDays(s.start, -lookback), s.end);
+    // A date is skipped when the dates it reads ([d - lookback, d]) meet the failed step's; the
+    // other dates of its step are still built.
     const survivors = (name: string, lookback: number) =>
       stepsOf(name)
-        .filter((s) => !reads(s, lookback).some((d) => lost.includes(d)))
-        .flatMap((s) => days(s.start, s.end));
+        .flatMap((s) => days(s.start, s.end))
+        .filter((d) => !days(addDays(d, -lookback), d).some((r) => lost.includes(r)));
     const expectedB = survivors('b', 0);
     const expectedC = survivors('c', LOOKBACK);
     // The case is only interesting if each target has steps on both sides.

@@ -42,7 +42,7 @@ describe.concurrent('printed commands', () => {
   it('after a failed forced run, the printed re-run finishes the forced rebuild and nothing before it', async ({ expect }) => {
     const config = (aExtra: string) =>
       configSource(`{
-        a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--value', '2'${aExtra}), shard: 2 },
+        a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--value', '2'${aExtra}), shard: 2, bisect: false },
         b: { table: 'b_t', dateColumn: 'd', deps: ['a'], run: proc('b_t', '--value', '2'), shard: 2 },
       }`, { range: [...RANGE] });
     const p = project({ 'backfill.config.ts': config('') });
@@ -75,7 +75,7 @@ describe.concurrent('printed commands', () => {
 
   it('after a failed plain run, the re-run is the same command without --force', async ({ expect }) => {
     const config = (extra: string) =>
-      configSource(`{ a: { table: 'a_t', dateColumn: 'd', run: proc('a_t'${extra}), shard: 5 } }`, { range: [...RANGE] });
+      configSource(`{ a: { table: 'a_t', dateColumn: 'd', run: proc('a_t'${extra}), shard: 5, bisect: false } }`, { range: [...RANGE] });
     const p = project({ 'backfill.config.ts': config(", '--fail-date', '2024-01-08'") });
     const failed = await p.bftask(['a', '--from', '2024-01-03']);
     expect(failed.code).toBe(1);

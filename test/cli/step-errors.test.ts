@@ -12,7 +12,7 @@ const project = projectMaker();
 /** `bad` writes its rows into column `wrongcol` while the config reads `d`. */
 const config = (slowExtra: string) =>
   configSource(`{
-    bad: { table: 'bad_t', dateColumn: 'd', run: ['node', ${JSON.stringify(PROCESSOR)}, '--table', 'bad_t', '--column', 'wrongcol', '--start-date', '{start}', '--end-date', '{end}'] },
+    bad: { table: 'bad_t', dateColumn: 'd', run: ['node', ${JSON.stringify(PROCESSOR)}, '--table', 'bad_t', '--column', 'wrongcol', '--start-date', '{start}', '--end-date', '{end}'], bisect: false },
     after: { table: 'after_t', dateColumn: 'd', deps: ['bad'], run: proc('after_t') },
     slow: { table: 'slow_t', dateColumn: 'd', run: proc('slow_t'${slowExtra}), shard: 2, concurrency: 1 },
   }`, { range: [...RANGE] });

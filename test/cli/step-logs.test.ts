@@ -12,7 +12,7 @@ describe.concurrent('step logs', () => {
   it('the summary shows the last lines of a failed step\'s log; each log ends with a footer; latest points at the run', async ({ expect }) => {
     const p = project({
       'backfill.config.ts': configSource(`{
-        a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--fail-date', '2024-01-03'), shard: 2 },
+        a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--fail-date', '2024-01-03'), shard: 2, bisect: false },
       }`, { range: ['2024-01-01', '2024-01-04'] }),
     });
     const result = await p.bftask([]);

@@ -1,0 +1,54 @@
+/**
+ * Before a run writes, steps a dead run left behind are found and stopped: attempts still marked
+ * running whose run's process is gone (or is a later process with the same pid). Their process
+ * groups get SIGTERM, a grace period, then SIGKILL; the attempts are recorded as orphaned and the
+ * runs as crashed. Nothing of a dead run may keep writing beside the new one.
+ */
+import type { Ledger } from '../ledger/ledger.js';
+import { groupAlive, isRunning, signalGroup, type ProcessRef } from '../util/processes.js';
+
+/** What was cleaned up, per dead run and target, for one line each. */
+export interface Orphaned {
+  readonly runId: string;
+  readonly runPid: number;
+  readonly target: string;
+  /** Attempts recorded as orphaned. */
+  readonly attempts: number;
+  /** Of those, the ones whose processes were still alive and were killed. */
+  readonly killed: number;
+}
+
+const GRACE_MS = 5_000;
+const POLL_MS = 50;
+
+export async function stopOrphans(ledger: Ledger, graceMs = GRACE_MS): Promise<Orphaned[]> {
+  const dead = new Map(ledger.runningRuns().filter((r) => isRunning(r.process) === false).map((r) => [r.id, r]));
+  if (dead.size === 0) return [];
+  const orphans = ledger.runningAttempts().filter(({ run }) => dead.has(run.id));
+  const alive = orphans.filter(({ attempt }) => attempt.process && groupAlive(attempt.process));
+  const groups = alive.map(({ attempt }) => attempt.process as ProcessRef);
+  for (const group of groups) signalGroup(group.pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (groups.some(groupAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  for (const group of groups) if (groupAlive(group)) signalGroup(group.pid, 'SIGKILL');
+
+  const ended = Date.now();
+  const report = new Map<string, { runId: string; runPid: number; target: string; attempts: number; killed: number }>();
+  ledger.transaction(() => {
+    for (const { attempt, run } of orphans) {
+      const killed = alive.some((a) => a.attempt.id === attempt.id);
+      ledger.endAttempt(attempt.id, {
+        outcome: 'orphaned',
+        ended,
+        message: killed ? `run ${run.id} died; its process group was still running and was killed` : `run ${run.id} died`,
+      });
+      const key = `${run.id} ${attempt.target}`;
+      const entry = report.get(key) ?? { runId: run.id, runPid: run.process.pid, target: attempt.target, attempts: 0, killed: 0 };
+      entry.attempts++;
+      if (killed) entry.killed++;
+      report.set(key, entry);
+    }
+    for (const run of dead.values()) ledger.endRun(run.id, 'crashed', undefined, ended);
+  });
+  return [...report.values()];
+}
