@@ -7,11 +7,28 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Engine, type QuerySpec } from './fake/engine.js';
-import { dryRunResource, jobResource, Jobs, pollJob, queryResponse, type JobRecord } from './fake/jobs.js';
+import { cancelJob, dryRunResource, jobResource, Jobs, pollJob, queryResponse, type JobRecord } from './fake/jobs.js';
 import { parseTableRef, Store, type TableMeta } from './fake/store.js';
 import { BqError, errorBody, type FieldInput, type RecordedRequest, type TimestampFormat } from './fake/wire.js';
 
 export type { RecordedRequest } from './fake/wire.js';
+
+/** A job as the fake's record shows it, for tests that check what ran, when and how it ended. */
+export interface FakeJob {
+  readonly jobId: string;
+  readonly location: string;
+  readonly sql: string;
+  readonly labels: Record<string, string>;
+  /** `dataset.table$decorator` of a write, else undefined. */
+  readonly destination: string | undefined;
+  readonly state: 'RUNNING' | 'DONE';
+  /** The error reason of a job that failed or was cancelled (`stopped`). */
+  readonly errorReason: string | undefined;
+  readonly cancelled: boolean;
+  /** Index in `requests` of the request that created the job, and of the one that saw it done. */
+  readonly createdAt: number;
+  readonly doneAt: number | undefined;
+}
 
 export interface FakeBigQuery {
   /** 'http://127.0.0.1:PORT': pass as `apiEndpoint`; paths without `/bigquery/v2` (BIGQUERY_EMULATOR_HOST style) work too. */
@@ -34,17 +51,21 @@ export interface FakeBigQuery {
   failNext(match: (req: RecordedRequest) => boolean, error: { status: number; reason: string; message: string }, times?: number): void;
   /**
    * Make the next query job(s) whose jobs.insert or jobs.query request matches `match` fail as a
-   * job rather than as a request: jobs.insert answers 200 with the job DONE and this
-   * `status.errorResult` (how BigQuery reports rateLimitExceeded "too many table update
-   * operations" or quotaExceeded), jobs.query answers with the error. Nothing is run or written.
-   * `status` (default 403) is the HTTP status if the error is later served by getQueryResults.
+   * job rather than as a request: the job is created, stays RUNNING like any other (see
+   * `incompletePolls`), then ends with this error instead of running its query, so nothing is
+   * written — how BigQuery reports rateLimitExceeded "too many table update operations" or
+   * quotaExceeded. jobs.get then shows it as `status.errorResult`; getQueryResults (and a
+   * jobs.query that finds it done at once) as an HTTP error with `status` (default 403).
    */
   failJob(match: (req: RecordedRequest) => boolean, error: { reason: string; message: string; status?: number }, times?: number): void;
+  /** Every job created so far, in creation order (dry runs create none). */
+  jobs(): FakeJob[];
   /**
    * Knobs, read when a job is created or a page is served:
    * - `pageSize` (default 1000): most rows per page; a smaller `maxResults` from the client wins.
-   * - `incompletePolls` (default 0): a new job's first N status answers say "not done" — the
-   *   jobs.query / jobs.insert response itself counts, then getQueryResults / jobs.get calls.
+   * - `incompletePolls` (default 0): a new job's first N status answers say "still running" — the
+   *   jobs.query / jobs.insert response itself counts, then getQueryResults / jobs.get calls. The
+   *   job's query runs (and its write lands) on the answer that says it is done.
    *   A function gets the creating request, to hold back only some jobs.
    * - `bytesPerQuery`: the estimate (totalBytesProcessed). Default: 10 MiB for
    *   INFORMATION_SCHEMA queries, else the logical bytes of every table the SQL names.
@@ -93,23 +114,27 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
     return useInt64 === true || useInt64 === 'true' || outputFormat === 'INT64' ? 'int64' : 'float';
   };
 
-  /** Runs a query spec as a new job; failures of non-dry-run jobs.insert jobs are kept on the job. */
-  const runJob = (req: RecordedRequest, jobId: string, jobLocation: string, configuration: Record<string, unknown>, spec: QuerySpec, keepError: boolean): JobRecord => {
-    const job: JobRecord = { projectId, jobId, location: jobLocation, configuration, creationTime: Date.now(), pendingPolls: typeof knobs.incompletePolls === 'function' ? knobs.incompletePolls(req) : knobs.incompletePolls };
+  /** The log index of the request being served: requests are served one at a time, in order. */
+  const now = () => requests.length - 1;
+
+  /**
+   * A new job that stays RUNNING for the `incompletePolls` knob's count of status reports and
+   * runs its query (or fails, if failJob matched) only when a report finds it done.
+   */
+  const newJob = (req: RecordedRequest, jobId: string, jobLocation: string, configuration: Record<string, unknown>, spec: QuerySpec): JobRecord => {
     const failure = jobFailures.find((f) => f.remaining > 0 && f.match(req));
-    if (failure) {
-      failure.remaining -= 1;
-      if (!keepError) throw failure.error;
-      job.error = failure.error;
-      return job;
-    }
-    try {
-      job.outcome = engine.run(spec);
-    } catch (e) {
-      if (!(e instanceof BqError) || !keepError) throw e;
-      job.error = e;
-    }
-    return job;
+    if (failure) failure.remaining -= 1;
+    return {
+      projectId,
+      jobId,
+      location: jobLocation,
+      configuration,
+      creationTime: Date.now(),
+      pendingPolls: typeof knobs.incompletePolls === 'function' ? knobs.incompletePolls(req) : knobs.incompletePolls,
+      work: failure ? { fail: failure.error } : { run: () => engine.run(spec) },
+      state: 'RUNNING',
+      createdAt: now(),
+    };
   };
 
   const handlers: [string, RegExp, Handler][] = [
@@ -125,7 +150,7 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
         );
         const page = { maxResults: body.maxResults as number | undefined };
         const repeated = jobs.byRequest(body.requestId);
-        if (repeated) return ok(queryResponse('bigquery#queryResponse', repeated, pollJob(repeated), page, knobs.pageSize, ts));
+        if (repeated) return ok(queryResponse('bigquery#queryResponse', repeated, pollJob(repeated, now()), page, knobs.pageSize, ts));
         requireStandardSql(body.useLegacySql);
         const spec = querySpec(body);
         const jobLocation = typeof body.location === 'string' ? body.location : location;
@@ -133,11 +158,16 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
           query: { query: body.query, useLegacySql: false, priority: 'INTERACTIVE', ...pick(body, ['queryParameters', 'parameterMode', 'maximumBytesBilled', 'defaultDataset']) },
           ...pick(body, ['labels', 'dryRun']),
         };
-        const job = runJob(req, jobs.newId(), jobLocation, configuration, spec, false);
+        const job = newJob(req, jobs.newId(), jobLocation, configuration, spec);
         // A dry run creates no job to poll: answer complete, with the estimate and no rows.
-        if (spec.dryRun) return ok(queryResponse('bigquery#queryResponse', job, true, page, knobs.pageSize, ts));
+        if (spec.dryRun) {
+          job.pendingPolls = 0;
+          pollJob(job, now());
+          return ok(queryResponse('bigquery#queryResponse', job, true, page, knobs.pageSize, ts));
+        }
         jobs.add(job, typeof body.requestId === 'string' ? body.requestId : undefined);
-        return ok(queryResponse('bigquery#queryResponse', job, pollJob(job), page, knobs.pageSize, ts));
+        // The answer to jobs.query is the job's first status report; an error then is the request's.
+        return ok(queryResponse('bigquery#queryResponse', job, pollJob(job, now()), page, knobs.pageSize, ts));
       },
     ],
     [
@@ -147,7 +177,8 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
         checkProject(project!, 'bigquery.jobs.get');
         const job = jobs.get(id!, req.query.location);
         const ts = timestampFormat(req.query['formatOptions.useInt64Timestamp'], req.query['formatOptions.timestampOutputFormat']);
-        return ok(queryResponse('bigquery#getQueryResultsResponse', job, pollJob(job), req.query, knobs.pageSize, ts));
+        // A job that failed after running answers with its error as the HTTP status (e.g. 403 rateLimitExceeded).
+        return ok(queryResponse('bigquery#getQueryResultsResponse', job, pollJob(job, now()), req.query, knobs.pageSize, ts));
       },
     ],
     [
@@ -168,9 +199,9 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
           return ok(dryRunResource(projectId, jobLocation, configuration, outcome));
         }
         if (jobs.has(jobId)) throw new BqError(409, 'duplicate', `Already Exists: Job ${projectId}:${jobLocation}.${jobId}`);
-        const job = runJob(req, jobId, jobLocation, configuration, spec, true);
+        const job = newJob(req, jobId, jobLocation, configuration, spec);
         jobs.add(job);
-        return ok(jobResource(job, pollJob(job)));
+        return ok(jobResource(job, pollJob(job, now())));
       },
     ],
     [
@@ -179,7 +210,7 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
       (req, { project, id }) => {
         checkProject(project!, 'bigquery.jobs.get');
         const job = jobs.get(id!, req.query.location);
-        return ok(jobResource(job, pollJob(job)));
+        return ok(jobResource(job, pollJob(job, now())));
       },
     ],
     [
@@ -188,6 +219,7 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
       (req, { project, id }) => {
         checkProject(project!, 'bigquery.jobs.update');
         const job = jobs.get(id!, req.query.location);
+        cancelJob(job, now());
         return ok({ kind: 'bigquery#jobCancelResponse', job: jobResource(job, true) });
       },
     ],
@@ -318,6 +350,24 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
     },
     failJob(match, error, times = 1) {
       jobFailures.push({ match, error: new BqError(error.status ?? 403, error.reason, error.message), remaining: times });
+    },
+    jobs() {
+      return jobs.all().map((job) => {
+        const query = (job.configuration.query ?? {}) as { query?: string; destinationTable?: { datasetId?: string; tableId?: string } };
+        const dest = query.destinationTable;
+        return {
+          jobId: job.jobId,
+          location: job.location,
+          sql: String(query.query),
+          labels: (job.configuration.labels ?? {}) as Record<string, string>,
+          destination: dest ? `${dest.datasetId}.${dest.tableId}` : undefined,
+          state: job.state,
+          errorReason: job.error?.reason,
+          cancelled: job.cancelled === true,
+          createdAt: job.createdAt,
+          doneAt: job.doneAt,
+        };
+      });
     },
     async close() {
       // The client keeps connections alive; close them or server.close() waits for their timeout.
