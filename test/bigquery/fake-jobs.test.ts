@@ -69,7 +69,7 @@ describe('job lifecycle', () => {
     const message = 'Exceeded rate limits: too many table update operations for this table';
     fake.failJob(isWrite, { reason: 'rateLimitExceeded', message });
     const [job, created] = await writeJob(bq, '2024-01-02');
-    expect(created.status.state).toBe('RUNNING');
+    expect(created.status?.state).toBe('RUNNING');
     await expect(job.getQueryResults({ maxResults: 0, autoPaginate: false })).rejects.toMatchObject({
       code: 403,
       errors: [{ reason: 'rateLimitExceeded', message }],

@@ -21,7 +21,8 @@ function isLocal(endpoint: string): boolean {
 
 /**
  * Application Default Credentials in production. An endpoint on this machine gets no
- * credentials at all, so nothing probes the metadata server or asks for a token.
+ * credentials at all, so nothing probes the metadata server or asks for a token. The library's
+ * own retries are off: bftask retries with its own backoff (retry.ts).
  */
 export function createClient(config: BigQueryWarehouseConfig): BigQuery {
   const endpoint = emulatorEndpoint(config);
@@ -29,6 +30,7 @@ export function createClient(config: BigQueryWarehouseConfig): BigQuery {
   return new BigQuery({
     projectId: config.projectId,
     location: config.location,
+    autoRetry: false,
     ...(config.apiEndpoint ? { apiEndpoint: config.apiEndpoint } : {}),
     ...(local ? { authClient: new PassThroughClient() } : {}),
   });

@@ -14,18 +14,19 @@ import type { PresentDates, SqlWrite, TableRef, Warehouse } from '../warehouse.j
 import { createClient, emulatorEndpoint } from './client.js';
 import { explainBigQueryError } from './errors.js';
 import { datasetKey, labelValue, partitionId, resolveTable, type TableId } from './names.js';
+import { defaultBackoff, retrying, sleep } from './retry.js';
 import { distinctDatesQuery, partitionsQuery } from './sql.js';
 
 /** 10 GiB: far above any coverage query, low enough that a runaway SELECT fails unbilled. */
 export const DEFAULT_MAX_BYTES_BILLED = 10 * 1024 ** 3;
 /** Concurrent coverage and metadata requests. */
 const READ_CONCURRENCY = 8;
-const RETRIES = 5;
 const POLL_PAUSE_MS = 100;
 
 export interface BigQueryOptions {
+  /** Labels every job (`bftask_run`): the CLI's id of this run, used as given. */
   readonly runId: string;
-  /** How long to wait before retry n (0-based); tests shorten it. */
+  /** How long to wait before retry n (0-based); default: defaultBackoff(). */
   readonly backoffMs?: (attempt: number) => number;
 }
 
@@ -41,13 +42,20 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
   const read = pLimit(READ_CONCURRENCY);
   const tableWrites = new Map<string, LimitFunction>();
   const maximumBytesBilled = String(config.maximumBytesBilled ?? DEFAULT_MAX_BYTES_BILLED);
-  const backoffMs = options.backoffMs ?? ((n: number) => 1000 * 2 ** n + Math.random() * 500);
+  const backoffMs = options.backoffMs ?? defaultBackoff();
   const costs: QueryCost[] = [];
   const labels = (target: string) => ({ ...config.labels, bftask_target: labelValue(target), bftask_run: labelValue(options.runId) });
 
-  /** Runs a read query; every problem becomes a one-line error (exit 2 for configuration). */
-  const query = async (sql: string, params: Query['params'], doing: string, target: string, cost?: Omit<QueryCost, 'bytesProcessed'>) => {
-    try {
+  /** Retries a read that failed transiently; a read that still fails throws one line (UsageError: exit 2 for configuration). */
+  const reading = async <T>(doing: string, permission: string, work: () => Promise<T>): Promise<T> => {
+    const attempt = await retrying(work, (error) => explainBigQueryError(error, doing, permission), { backoffMs });
+    if ('value' in attempt) return attempt.value;
+    throw attempt.failure.config ? new UsageError(attempt.failure.message) : new FatalError(attempt.failure.message);
+  };
+
+  /** Runs a read query and returns its rows, all pages of them. */
+  const query = (sql: string, params: Query['params'], doing: string, target: string, cost?: Omit<QueryCost, 'bytesProcessed'>) =>
+    reading(doing, 'bigquery.jobs.create', async () => {
       const [job] = await client.createQueryJob({ query: sql, params, location: config.location, maximumBytesBilled, labels: labels(target) });
       // Resolves to [rows, query, lastResponse] although typed as two elements. jobs.insert
       // usually answers before the job is done, without statistics: the last page has them.
@@ -55,23 +63,22 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
       const bytes = response?.totalBytesProcessed ?? job.metadata?.statistics?.totalBytesProcessed;
       if (cost) costs.push({ ...cost, bytesProcessed: Number(bytes ?? 0) });
       return rows as Record<string, unknown>[];
-    } catch (error) {
-      const explained = explainBigQueryError(error, doing, 'bigquery.jobs.create');
-      throw explained.config ? new UsageError(explained.message) : new FatalError(explained.message);
-    }
-  };
+    });
 
   /** tables.get: free. Undefined when the table does not exist yet (nothing built). */
   const partitioning = async (id: TableId, ref: TableRef): Promise<'day' | 'other' | undefined> => {
-    try {
-      const [metadata] = await client.dataset(id.datasetId, { projectId: id.projectId }).table(id.tableId).getMetadata();
-      const p = (metadata as { timePartitioning?: { type?: string; field?: string } }).timePartitioning;
-      return p?.type === 'DAY' && p.field === ref.dateColumn ? 'day' : 'other';
-    } catch (error) {
-      const explained = explainBigQueryError(error, `reading ${id.projectId}.${id.datasetId}.${id.tableId}`, 'bigquery.tables.get');
-      if (/not found: Table/i.test(explained.message)) return undefined;
-      throw explained.config ? new UsageError(explained.message) : new FatalError(explained.message);
-    }
+    const table = client.dataset(id.datasetId, { projectId: id.projectId }).table(id.tableId);
+    const metadata = await reading(`reading ${id.projectId}.${id.datasetId}.${id.tableId}`, 'bigquery.tables.get', async () => {
+      try {
+        return (await table.getMetadata())[0] as { timePartitioning?: { type?: string; field?: string } };
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 404 && /not found: Table/i.test(String((error as Error).message))) return undefined;
+        throw error;
+      }
+    });
+    if (metadata === undefined) return undefined;
+    const p = metadata.timePartitioning;
+    return p?.type === 'DAY' && p.field === ref.dateColumn ? 'day' : 'other';
   };
 
   const distinct = async (id: TableId, ref: TableRef, range: Range, target: string) => {
@@ -159,9 +166,12 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
       const failures = await Promise.all(
         request.dates.map((date) =>
           limit(async () => {
-            for (let attempt = 0; ; attempt++) {
-              if (request.signal.aborted) return 'interrupted';
-              try {
+            if (request.signal.aborted) return 'interrupted';
+            const partition = `${key}$${partitionId(date)}`;
+            const attempt = await retrying(
+              async () => {
+                // Checked before every try: Ctrl-C during a backoff must not start another job.
+                if (request.signal.aborted) return 'interrupted';
                 const [job] = await client.createQueryJob({
                   query: request.sql,
                   params: { start: BigQuery.date(date), end: BigQuery.date(date) },
@@ -175,16 +185,17 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
                 });
                 const done = await waitForJob(job, request.signal);
                 if (done === 'interrupted') return done;
-                const stats = job.metadata?.statistics;
-                log(`${date}: job ${job.id} done, ${done.totalBytesProcessed ?? stats?.totalBytesProcessed ?? '?'} bytes processed`);
+                log(`${date}: job ${job.id} done, ${done.totalBytesProcessed ?? job.metadata?.statistics?.totalBytesProcessed ?? '?'} bytes processed`);
                 return undefined;
-              } catch (error) {
-                const explained = explainBigQueryError(error, `writing ${key}$${partitionId(date)}`, 'bigquery.jobs.create and bigquery.tables.updateData');
-                log(`${date}: ${explained.message}`);
-                if (!explained.retry || attempt + 1 >= RETRIES) return explained.message;
-                await sleep(backoffMs(attempt), request.signal);
-              }
-            }
+              },
+              (error) => explainBigQueryError(error, `writing ${partition}`, 'bigquery.jobs.create and bigquery.tables.updateData'),
+              {
+                backoffMs,
+                signal: request.signal,
+                onFailure: (explained, wait) => log(`${date}: ${explained.message}${wait === undefined ? '' : ` — trying again in ${wait} ms`}`),
+              },
+            );
+            return 'value' in attempt ? attempt.value : attempt.failure.message;
           }),
         ),
       );
@@ -230,19 +241,6 @@ async function waitForJob(job: Job, signal: AbortSignal): Promise<{ totalBytesPr
     // answer at once, and must not be polled in a tight loop.
     await sleep(POLL_PAUSE_MS, signal);
   }
-}
-
-/** Waits `ms`, or less if `signal` aborts first. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** A DATE cell as the client returns it: a string, or a BigQueryDate `{ value }`. */
