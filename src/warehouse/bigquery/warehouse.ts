@@ -13,9 +13,10 @@ import { FatalError, UsageError } from '../../util/errors.js';
 import type { PresentDates, SqlWrite, TableRef, Warehouse } from '../warehouse.js';
 import { createClient, emulatorEndpoint } from './client.js';
 import { explainBigQueryError } from './errors.js';
-import { datasetKey, labelValue, partitionId, resolveTable, type TableId } from './names.js';
+import { datasetKey, labelValue, partitionId, resolveTable, tableName, type TableId } from './names.js';
 import { defaultBackoff, retrying, sleep } from './retry.js';
 import { distinctDatesQuery, partitionsQuery } from './sql.js';
+import { dateSource, type DateSource, type DateType, type TableResource } from './tables.js';
 
 /** 10 GiB: far above any coverage query, low enough that a runaway SELECT fails unbilled. */
 export const DEFAULT_MAX_BYTES_BILLED = 10 * 1024 ** 3;
@@ -66,29 +67,24 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
     });
 
   /** tables.get: free. Undefined when the table does not exist yet (nothing built). */
-  const partitioning = async (id: TableId, ref: TableRef): Promise<'day' | 'other' | undefined> => {
+  const describe = async (id: TableId, column: string): Promise<DateSource | undefined> => {
+    const name = tableName(id);
     const table = client.dataset(id.datasetId, { projectId: id.projectId }).table(id.tableId);
-    const metadata = await reading(`reading ${id.projectId}.${id.datasetId}.${id.tableId}`, 'bigquery.tables.get', async () => {
+    const metadata = await reading(`reading ${name}`, 'bigquery.tables.get', async () => {
       try {
-        return (await table.getMetadata())[0] as { timePartitioning?: { type?: string; field?: string } };
+        return (await table.getMetadata())[0] as TableResource;
       } catch (error) {
         if ((error as { code?: unknown }).code === 404 && /not found: Table/i.test(String((error as Error).message))) return undefined;
         throw error;
       }
     });
-    if (metadata === undefined) return undefined;
-    const p = metadata.timePartitioning;
-    return p?.type === 'DAY' && p.field === ref.dateColumn ? 'day' : 'other';
+    return metadata && dateSource(metadata, name, column);
   };
 
-  const distinct = async (id: TableId, ref: TableRef, range: Range, target: string) => {
-    const rows = await query(
-      distinctDatesQuery(id, ref.dateColumn),
-      { start: BigQuery.date(range.start), end: BigQuery.date(range.end) },
-      `reading dates of ${ref.table}`,
-      target,
-      { dataset: datasetKey(id), kind: 'distinct' },
-    );
+  /** A scan of the column's distinct dates in the range (for tables partition metadata cannot answer). */
+  const distinct = async (id: TableId, column: string, type: DateType, range: Range, target: string) => {
+    const { sql, params } = distinctDatesQuery(id, column, type, range);
+    const rows = await query(sql, params, `reading dates of ${tableName(id)}`, target, { dataset: datasetKey(id), kind: 'distinct' });
     return rows.map((r) => dateValue(r.d)).filter(isIsoDate).sort();
   };
 
@@ -109,18 +105,18 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
 
     async presentDates(tables, range) {
       const ids = tables.map((ref) => ({ ref, id: resolveTable(ref.table, config) }));
-      const kinds = await Promise.all(ids.map(({ ref, id }) => read(() => partitioning(id, ref))));
+      const sources = await Promise.all(ids.map(({ ref, id }) => read(() => describe(id, ref.dateColumn))));
       const present = new Map<string, PresentDates>();
       const byDataset = new Map<string, { ref: TableRef; id: TableId }[]>();
       const fallbacks: Promise<void>[] = [];
       ids.forEach((entry, i) => {
-        const kind = kinds[i];
-        if (kind === undefined) present.set(entry.ref.table, new Map());
-        else if (kind === 'day') byDataset.set(datasetKey(entry.id), [...(byDataset.get(datasetKey(entry.id)) ?? []), entry]);
+        const source = sources[i];
+        if (source === undefined) present.set(entry.ref.table, new Map());
+        else if (source.partitioned) byDataset.set(datasetKey(entry.id), [...(byDataset.get(datasetKey(entry.id)) ?? []), entry]);
         else {
           fallbacks.push(
             read(async () => {
-              const dates = await distinct(entry.id, entry.ref, range, 'coverage');
+              const dates = await distinct(entry.id, entry.ref.dateColumn, source.type, range, 'coverage');
               present.set(entry.ref.table, new Map(dates.map((d) => [d, undefined])));
             }),
           );
@@ -151,9 +147,9 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
 
     async calendarDates(ref, range) {
       const id = resolveTable(ref.table, config);
-      const kind = await partitioning(id, ref);
-      if (kind === undefined) throw new UsageError(`calendar.table: no table ${id.projectId}.${id.datasetId}.${id.tableId}`);
-      return distinct(id, ref, range, 'calendar');
+      const source = await describe(id, ref.dateColumn);
+      if (source === undefined) throw new UsageError(`calendar.table: no table ${tableName(id)}`);
+      return distinct(id, ref.dateColumn, source.type, range, 'calendar');
     },
 
     async writeSql(request: SqlWrite) {
