@@ -22,7 +22,7 @@ const TARGETS = `{
 const writesInto = (queries: SentQuery[], table: string) => queries.filter((q) => q.destination?.startsWith(`${table}$`));
 
 /** writer.log: one line per run of the fixture command. */
-function writerRuns(dir: string): { table: string; dates: string[]; emulator: string; project: string; location: string; credentials: null }[] {
+function writerRuns(dir: string): { table: string; dates: string[]; emulator: string; project: string; location: string; credentials: null; warehouse: string; dataset: null }[] {
   const file = path.join(dir, 'writer.log');
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 }
@@ -50,7 +50,8 @@ describe('build on BigQuery', () => {
         // The command got the warehouse through its environment and wrote through the fake.
         const missingEvents = ALL.filter((d) => !EVENTS_SEEDED.includes(d));
         expect(writerRuns(project.dir)).toEqual([
-          { table: 'src.events', dates: missingEvents, emulator: fake.url, project: PROJECT, location: 'US', credentials: null },
+          // BFTASK_WAREHOUSE=bigquery; no BFTASK_BIGQUERY_DATASET, as the config sets no dataset.
+          { table: 'src.events', dates: missingEvents, emulator: fake.url, project: PROJECT, location: 'US', credentials: null, warehouse: 'bigquery', dataset: null },
         ]);
         expect(writesInto(queries, 'src.events').map((q) => q.destination).sort()).toEqual(missingEvents.map((d) => `src.events$${compact(d)}`));
         expect(fake.partitions('src.events').map((p) => [p.partitionId, p.totalRows])).toEqual([

@@ -43,9 +43,13 @@ export interface FakeBigQuery {
   ): void;
   /** Seeds rows directly (DATE as 'YYYY-MM-DD' or Date, TIMESTAMP as Date or ISO string); updates partition metadata. */
   insertRows(ref: string, rows: Record<string, unknown>[]): void;
+  /** Streams rows as tabledata.insertAll does: queryable, but in the streaming buffer until flushed. */
+  streamRows(ref: string, rows: Record<string, unknown>[]): void;
+  /** Moves a table's streaming buffer into its date partitions. */
+  flushStreamingBuffer(ref: string): void;
   /** The table's rows as plain values, in insertion order. */
   rows(ref: string): Record<string, unknown>[];
-  /** Partition metadata as INFORMATION_SCHEMA.PARTITIONS reports it, sorted by id. */
+  /** Partition metadata as INFORMATION_SCHEMA.PARTITIONS reports it, sorted by id (code points, as ORDER BY sorts). */
   partitions(ref: string): { partitionId: string; totalRows: number; lastModifiedTime: number }[];
   /** Make the next request(s) matching `match` fail with this HTTP status and BigQuery error body. */
   failNext(match: (req: RecordedRequest) => boolean, error: { status: number; reason: string; message: string }, times?: number): void;
@@ -239,6 +243,23 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
       },
     ],
     [
+      'POST',
+      /^\/projects\/(?<project>[^/]+)\/datasets\/(?<dataset>[^/]+)\/tables\/(?<table>[^/]+)\/insertAll$/,
+      (req, { project, dataset, table }) => {
+        checkProject(project!, 'bigquery.tables.updateData');
+        const meta = store.requireTable(dataset!, table!);
+        const rows = ((req.body as { rows?: { json?: Record<string, unknown> }[] } | undefined)?.rows ?? []).map((r) => r.json ?? {});
+        // All or nothing, with a per-row error as BigQuery reports one (the fake has no skipInvalidRows).
+        const insertErrors = rows.flatMap((row, index) => {
+          const unknown = Object.keys(row).filter((k) => !meta.schema.some((f) => f.name === k));
+          return unknown.length > 0 ? [{ index, errors: [{ reason: 'invalid', location: unknown[0], message: 'no such field.' }] }] : [];
+        });
+        if (insertErrors.length > 0) return ok({ kind: 'bigquery#tableDataInsertAllResponse', insertErrors });
+        store.insertStreaming(meta, rows);
+        return ok({ kind: 'bigquery#tableDataInsertAllResponse' });
+      },
+    ],
+    [
       'GET',
       /^\/projects\/(?<project>[^/]+)\/datasets\/(?<dataset>[^/]+)\/tables\/(?<table>[^/]+)$/,
       (_req, { project, dataset, table }) => {
@@ -257,6 +278,10 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
     tableReference: { projectId, datasetId: meta.dataset, tableId: meta.table },
     schema: { fields: meta.schema },
     ...(meta.partitioning ? { timePartitioning: { type: meta.partitioning.type, field: meta.partitioning.field } } : {}),
+    // Present only while rows sit in the streaming buffer.
+    ...(meta.streaming.size > 0
+      ? { streamingBuffer: { estimatedRows: String(meta.streaming.size), estimatedBytes: '0', oldestEntryTime: String(meta.oldestStreamed) } }
+      : {}),
     numBytes: String(store.numBytes(meta)),
     numLongTermBytes: '0',
     numRows: String(store.numRows(meta)),
@@ -337,12 +362,18 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
     insertRows(ref, rows) {
       store.insertRows(table(ref), rows);
     },
+    streamRows(ref, rows) {
+      store.insertStreaming(table(ref), rows);
+    },
+    flushStreamingBuffer(ref) {
+      store.flushStreamingBuffer(table(ref));
+    },
     rows(ref) {
       return store.rows(table(ref));
     },
     partitions(ref) {
       return [...table(ref).partitions.values()]
-        .sort((a, b) => a.partitionId.localeCompare(b.partitionId))
+        .sort((a, b) => (a.partitionId < b.partitionId ? -1 : a.partitionId > b.partitionId ? 1 : 0))
         .map(({ partitionId, totalRows, lastModifiedTime }) => ({ partitionId, totalRows, lastModifiedTime }));
     },
     failNext(match, error, times = 1) {

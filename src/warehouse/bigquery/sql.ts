@@ -8,18 +8,22 @@ import { addDays } from '../../util/dates.js';
 import { sqlPath, type TableId } from './names.js';
 import type { DateType } from './tables.js';
 
+/** The partition PARTITIONS reports for rows still in the streaming buffer, whatever their dates. */
+export const STREAMING_PARTITION = '__STREAMING_UNPARTITIONED__';
+
 /**
  * Present day partitions of several tables of one dataset, from metadata: no table is scanned,
- * and it bills the 10 MB minimum of a metadata query whatever the tables' size.
+ * and it bills the 10 MB minimum of a metadata query whatever the tables' size. It also returns
+ * each table's streaming buffer, if any: rows streamed in but not yet in their dates' partitions.
  * Parameters: @tables ARRAY<STRING>, @from and @to STRING `YYYYMMDD`.
  */
 export function partitionsQuery(projectId: string, datasetId: string): string {
   return [
-    'SELECT table_name, partition_id, last_modified_time',
+    'SELECT table_name, partition_id, total_rows, last_modified_time',
     `FROM ${sqlPath(projectId, datasetId, 'INFORMATION_SCHEMA', 'PARTITIONS')}`,
     'WHERE table_name IN UNNEST(@tables)',
-    '  AND partition_id BETWEEN @from AND @to',
-    '  AND total_rows > 0',
+    '  AND (partition_id BETWEEN @from AND @to AND total_rows > 0',
+    `    OR partition_id = '${STREAMING_PARTITION}')`,
   ].join('\n');
 }
 

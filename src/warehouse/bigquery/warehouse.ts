@@ -10,12 +10,12 @@ import type { Range } from '../../config/config.js';
 import type { BigQueryWarehouseConfig, IsoDate } from '../../config/types.js';
 import { isIsoDate } from '../../util/dates.js';
 import { FatalError, UsageError } from '../../util/errors.js';
-import type { PresentDates, SqlWrite, TableRef, Warehouse } from '../warehouse.js';
+import type { SqlWrite, TableRef, Warehouse } from '../warehouse.js';
 import { createClient, emulatorEndpoint } from './client.js';
 import { explainBigQueryError } from './errors.js';
 import { datasetKey, labelValue, partitionId, resolveTable, tableName, type TableId } from './names.js';
 import { defaultBackoff, retrying, sleep } from './retry.js';
-import { distinctDatesQuery, partitionsQuery } from './sql.js';
+import { distinctDatesQuery, partitionsQuery, STREAMING_PARTITION } from './sql.js';
 import { dateSource, type DateSource, type DateType, type TableResource } from './tables.js';
 
 /** 10 GiB: far above any coverage query, low enough that a runaway SELECT fails unbilled. */
@@ -29,6 +29,13 @@ export interface BigQueryOptions {
   readonly runId: string;
   /** How long to wait before retry n (0-based); default: defaultBackoff(). */
   readonly backoffMs?: (attempt: number) => number;
+}
+
+/** A table whose dates are read, and how. */
+interface Entry {
+  readonly ref: TableRef;
+  readonly id: TableId;
+  readonly source: DateSource;
 }
 
 /** A coverage query's cost, for --dry-run. */
@@ -106,42 +113,52 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
     async presentDates(tables, range) {
       const ids = tables.map((ref) => ({ ref, id: resolveTable(ref.table, config) }));
       const sources = await Promise.all(ids.map(({ ref, id }) => read(() => describe(id, ref.dateColumn))));
-      const present = new Map<string, PresentDates>();
-      const byDataset = new Map<string, { ref: TableRef; id: TableId }[]>();
-      const fallbacks: Promise<void>[] = [];
-      ids.forEach((entry, i) => {
-        const source = sources[i];
-        if (source === undefined) present.set(entry.ref.table, new Map());
-        else if (source.partitioned) byDataset.set(datasetKey(entry.id), [...(byDataset.get(datasetKey(entry.id)) ?? []), entry]);
-        else {
-          fallbacks.push(
-            read(async () => {
-              const dates = await distinct(entry.id, entry.ref.dateColumn, source.type, range, 'coverage');
-              present.set(entry.ref.table, new Map(dates.map((d) => [d, undefined])));
-            }),
-          );
-        }
-      });
-      const perDataset = [...byDataset.values()].map((entries) =>
+      const present = new Map<string, Map<IsoDate, number | undefined>>();
+      const byDataset = new Map<string, Entry[]>();
+      const scans: Promise<void>[] = [];
+      /** Adds the dates a scan found; `at` is when they were written, where known. */
+      const scan = (entry: Entry, at: number | undefined) =>
         read(async () => {
-          const { projectId, datasetId } = entries[0]!.id;
-          const rows = await query(
+          const dates = present.get(entry.ref.table)!;
+          for (const d of await distinct(entry.id, entry.ref.dateColumn, entry.source.type, range, 'coverage')) {
+            dates.set(d, Math.max(dates.get(d) ?? 0, at ?? 0) || undefined);
+          }
+        });
+      ids.forEach(({ ref, id }, i) => {
+        const source = sources[i];
+        present.set(ref.table, new Map());
+        if (source === undefined) return;
+        if (source.partitioned) byDataset.set(datasetKey(id), [...(byDataset.get(datasetKey(id)) ?? []), { ref, id, source }]);
+        else scans.push(scan({ ref, id, source }, undefined));
+      });
+      const perDataset = [...byDataset.values()].map(async (entries) => {
+        const { projectId, datasetId } = entries[0]!.id;
+        const rows = await read(() =>
+          query(
             partitionsQuery(projectId, datasetId),
             { tables: entries.map((e) => e.id.tableId), from: partitionId(range.start), to: partitionId(range.end) },
             `reading partitions of ${projectId}.${datasetId}`,
             'coverage',
             { dataset: `${projectId}.${datasetId}`, kind: 'partitions' },
-          );
-          for (const e of entries) present.set(e.ref.table, new Map());
-          for (const row of rows) {
-            const entry = entries.find((e) => e.id.tableId === row.table_name);
-            const date = partitionDate(String(row.partition_id));
-            if (!entry || !date) continue;
-            (present.get(entry.ref.table) as Map<IsoDate, number | undefined>).set(date, timestampMs(row.last_modified_time));
+          ),
+        );
+        const streaming: Promise<void>[] = [];
+        for (const row of rows) {
+          const entry = entries.find((e) => e.id.tableId === row.table_name);
+          if (!entry) continue;
+          const modified = timestampMs(row.last_modified_time);
+          if (row.partition_id === STREAMING_PARTITION) {
+            // Streamed rows are in no date partition until BigQuery moves them, minutes later:
+            // only a scan sees their dates. (Its own read slot: this one is released first.)
+            if (row.total_rows === null || Number(row.total_rows) > 0) streaming.push(scan(entry, modified));
+            continue;
           }
-        }),
-      );
-      await Promise.all([...perDataset, ...fallbacks]);
+          const date = partitionDate(String(row.partition_id));
+          if (date) present.get(entry.ref.table)!.set(date, modified);
+        }
+        await Promise.all(streaming);
+      });
+      await Promise.all([...perDataset, ...scans]);
       return present;
     },
 
