@@ -192,7 +192,7 @@ export function sentQueries(requests: readonly RecordedRequest[]): SentQuery[] {
   return out;
 }
 
-export const isPartitionsQuery = (q: SentQuery): boolean => /INFORMATION_SCHEMA\.PARTITIONS/i.test(q.sql);
+export const isPartitionsQuery = (q: { readonly sql: string }): boolean => /INFORMATION_SCHEMA\.PARTITIONS/i.test(q.sql);
 
 /** The query a jobs.insert request carries, for failNext/failJob matchers; undefined for other requests. */
 export function insertedQuery(r: RecordedRequest): SentQuery | undefined {
@@ -208,7 +208,7 @@ export const partitionsQueryOf = (...tables: string[]) => (r: RecordedRequest): 
 
 /** Matches the jobs.insert of a write into `dataset.table$YYYYMMDD`. */
 export const writeInto = (partition: string) => (r: RecordedRequest): boolean => insertedQuery(r)?.destination === partition;
-export const isDistinctQuery = (q: SentQuery): boolean => /SELECT\s+DISTINCT/i.test(q.sql);
+export const isDistinctQuery = (q: { readonly sql: string }): boolean => /SELECT\s+DISTINCT/i.test(q.sql);
 
 /** A named parameter's sent value: a scalar's value, an array's values, or the raw parameterValue. */
 export function param(q: SentQuery, name: string): { type: string | undefined; value: unknown } | undefined {

@@ -210,4 +210,31 @@ describe.concurrent('coverage on BigQuery', () => {
       expect(stdout).toMatch(new RegExp(`partitions +test-project\\.mart +${n(bytes.mart)} bytes`));
     });
   });
+
+  it('a coverage result that spans several pages is read to its last page', async () => {
+    const targets = `{
+      events: { table: 'src.events', dateColumn: 'd', run: writer('src.events') },
+      logs: { table: 'raw.logs', dateColumn: 'd', run: writer('raw.logs') },
+    }`;
+    await withRig(
+      { targets, range: RANGE },
+      (fake) => {
+        seedTable(fake, 'src.events', ALL.filter((d) => d !== '2024-01-03' && d !== '2024-01-07'));
+        seedTable(fake, 'raw.logs', ALL.filter((d) => d !== '2024-01-05'), { unpartitioned: true });
+        fake.options.pageSize = 2;
+      },
+      async (rig) => {
+        const result = await rig.bftask(['status', '--json']);
+        expect(result.stderr).toBe('');
+        const missing = (JSON.parse(result.stdout) as { targets: { missing: string[] }[] }).targets.map((t) => t.missing);
+        expect(missing).toEqual([['2024-01-03', '2024-01-07'], ['2024-01-05']]);
+        // 8 partition rows and 9 dates, 2 to a page: the first page comes with the job, 3 and 4 more follow.
+        const pages = rig.fake.requests.filter((r) => r.method === 'GET' && r.path.includes('/queries/') && r.query.pageToken !== undefined);
+        const jobOf = (path: string) => rig.fake.jobs().find((j) => path.endsWith(`/queries/${j.jobId}`))!;
+        const pagesPerKind = { partitions: 0, distinct: 0 };
+        for (const p of pages) pagesPerKind[isPartitionsQuery(jobOf(p.path)) ? 'partitions' : 'distinct']++;
+        expect(pagesPerKind).toEqual({ partitions: 3, distinct: 4 });
+      },
+    );
+  });
 });

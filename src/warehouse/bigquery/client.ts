@@ -5,9 +5,13 @@ import type { BigQueryWarehouseConfig } from '../../config/types.js';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '0.0.0.0']);
 
-/** The emulator or test server in use, if any: `apiEndpoint`, else BIGQUERY_EMULATOR_HOST. */
+/**
+ * The emulator or test server in use, if any: BIGQUERY_EMULATOR_HOST when set, else
+ * `apiEndpoint` — the client library sends every request to BIGQUERY_EMULATOR_HOST even when
+ * `apiEndpoint` is given, so credentials and steps must follow the same choice.
+ */
 export function emulatorEndpoint(config: BigQueryWarehouseConfig, env = process.env): string | undefined {
-  return config.apiEndpoint ?? env.BIGQUERY_EMULATOR_HOST;
+  return env.BIGQUERY_EMULATOR_HOST || config.apiEndpoint;
 }
 
 function isLocal(endpoint: string): boolean {
