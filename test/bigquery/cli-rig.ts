@@ -58,19 +58,21 @@ export interface BigQueryConfigOptions {
   readonly range?: readonly [string, string];
   /** Other top-level config properties, as source. */
   readonly extra?: string;
-  /** `apiEndpoint` (default: the fake's URL). */
-  readonly endpoint?: string;
+  /** `apiEndpoint` (default: the fake's URL; null: none, i.e. Google's own endpoint). */
+  readonly endpoint?: string | null;
+  /** `location` (default: US); the fake runs there too. */
+  readonly location?: string;
   /** `projectId` (default: the fake's, test-project). */
   readonly projectId?: string;
 }
 
-/** A backfill.config.ts on `bigquery({ projectId: 'test-project', location: 'US', ... })`. */
+/** A backfill.config.ts on `bigquery({ projectId: 'test-project', location: 'US', apiEndpoint: fake, ... })`. */
 export function bigqueryConfig(fakeUrl: string, options: BigQueryConfigOptions): string {
   const [start, end] = options.range ?? ['2024-01-01', '2024-01-10'];
   return `import { bigquery, defineConfig } from 'bftask';
 const writer = (table: string, ...extra: string[]) => ${JSON.stringify(['node', WRITER])}.concat(['--table', table, ...extra]);
 export default defineConfig({
-  warehouse: bigquery({ projectId: ${JSON.stringify(options.projectId ?? PROJECT)}, location: 'US', apiEndpoint: ${JSON.stringify(options.endpoint ?? fakeUrl)}, ${options.warehouse ?? ''} }),
+  warehouse: bigquery({ projectId: ${JSON.stringify(options.projectId ?? PROJECT)}, location: ${JSON.stringify(options.location ?? 'US')}, ${options.endpoint === null ? '' : `apiEndpoint: ${JSON.stringify(options.endpoint ?? fakeUrl)},`} ${options.warehouse ?? ''} }),
   range: { start: '${start}', end: '${end}' },
   ${options.extra ?? ''}
   targets: ${options.targets},
@@ -95,7 +97,7 @@ export interface BigQueryRig {
 
 /** Starts a fake and a metadata trap, and writes a project whose config points at the fake. */
 export async function startRig(config: BigQueryConfigOptions, seed?: (fake: FakeBigQuery) => void): Promise<BigQueryRig> {
-  const fake = await startFakeBigQuery({ projectId: PROJECT, location: 'US' });
+  const fake = await startFakeBigQuery({ projectId: PROJECT, location: config.location ?? 'US' });
   const trap = await startMetadataTrap();
   seed?.(fake);
   const project = makeProject({ 'backfill.config.ts': bigqueryConfig(fake.url, config) });

@@ -161,4 +161,15 @@ describe.concurrent('BigQuery errors', () => {
       expect(rig.fake.requests).toEqual([]);
     });
   });
+
+  // Google's own endpoint (no apiEndpoint): credentials are looked for before any request, so
+  // nothing is sent anywhere, and the trap stands where the metadata server would be.
+  it('no credentials at all for Google\'s endpoint (no key file, no gcloud, no metadata server): exit 2 saying how to log in', async () => {
+    await withRig({ targets: COMMAND_TARGET, range: RANGE, endpoint: null }, seedEvents, async (rig) => {
+      const line = configFailure(await rig.bftask(['status'], { probeExpected: true }));
+      expect(line).toBe('bftask: connecting to BigQuery: no Google credentials: run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS');
+      expect(rig.trap.hits.length).toBeGreaterThan(0);
+      expect(rig.fake.requests).toEqual([]);
+    });
+  });
 });

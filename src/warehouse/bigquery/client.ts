@@ -14,6 +14,14 @@ export function emulatorEndpoint(config: BigQueryWarehouseConfig, env = process.
   return env.BIGQUERY_EMULATOR_HOST || config.apiEndpoint;
 }
 
+/**
+ * Whether requests go to Google's own endpoint, which always needs credentials. (An emulator
+ * elsewhere may need none: the library then sends its requests without a token.)
+ */
+export function usesGoogle(config: BigQueryWarehouseConfig, env = process.env): boolean {
+  return emulatorEndpoint(config, env) === undefined;
+}
+
 function isLocal(endpoint: string): boolean {
   try {
     const { hostname } = new URL(endpoint.includes('://') ? endpoint : `http://${endpoint}`);

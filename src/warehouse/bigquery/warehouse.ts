@@ -11,7 +11,7 @@ import type { BigQueryWarehouseConfig, IsoDate } from '../../config/types.js';
 import { isIsoDate } from '../../util/dates.js';
 import { FatalError, UsageError } from '../../util/errors.js';
 import type { SqlWrite, TableRef, Warehouse } from '../warehouse.js';
-import { createClient, emulatorEndpoint } from './client.js';
+import { createClient, emulatorEndpoint, usesGoogle } from './client.js';
 import { explainBigQueryError } from './errors.js';
 import { datasetKey, labelValue, partitionId, resolveTable, tableName, type TableId } from './names.js';
 import { defaultBackoff, retrying, sleep } from './retry.js';
@@ -54,11 +54,23 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
   const costs: QueryCost[] = [];
   const labels = (target: string) => ({ ...config.labels, bftask_target: labelValue(target), bftask_run: labelValue(options.runId) });
 
-  /** Retries a read that failed transiently; a read that still fails throws one line (UsageError: exit 2 for configuration). */
-  const reading = async <T>(doing: string, permission: string, work: () => Promise<T>): Promise<T> => {
+  /** Retries work that failed transiently; work that still fails throws one line (UsageError: exit 2 for configuration). */
+  const retried = async <T>(doing: string, permission: string | undefined, work: () => Promise<T>): Promise<T> => {
     const attempt = await retrying(work, (error) => explainBigQueryError(error, doing, permission), { backoffMs });
     if ('value' in attempt) return attempt.value;
     throw attempt.failure.config ? new UsageError(attempt.failure.message) : new FatalError(attempt.failure.message);
+  };
+
+  // Google's endpoint needs credentials, and without any the library would send each request
+  // without a token (and report whatever the network says): find them before the first request.
+  let credentials: Promise<void> | undefined;
+  const authorized = (): Promise<void> =>
+    (credentials ??= usesGoogle(config) ? retried('connecting to BigQuery', undefined, async () => void (await client.authClient.getAccessToken())) : Promise.resolve());
+
+  /** A read, after the credentials check, retried like any request. */
+  const reading = async <T>(doing: string, permission: string, work: () => Promise<T>): Promise<T> => {
+    await authorized();
+    return retried(doing, permission, work);
   };
 
   /** Runs a read query and returns its rows, all pages of them. */
@@ -170,6 +182,7 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
     },
 
     async writeSql(request: SqlWrite) {
+      await authorized();
       const id = resolveTable(request.ref.table, config);
       const key = `${datasetKey(id)}.${id.tableId}`;
       let limit = tableWrites.get(key);
