@@ -7,9 +7,7 @@ import { build } from './commands/build.js';
 import type { Io } from './commands/io.js';
 import { status } from './commands/status.js';
 import { loadConfig } from './config/load.js';
-import { newRunId } from './run/logs.js';
 import { FatalError, UsageError } from './util/errors.js';
-import { openWarehouse } from './warehouse/open.js';
 
 function processIo(): Io {
   const cwd = process.cwd();
@@ -17,6 +15,7 @@ function processIo(): Io {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     isTTY: Boolean(process.stdout.isTTY) && !process.env.CI,
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     shownPath: (file) => {
       const relative = path.relative(cwd, file);
       return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
@@ -36,15 +35,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   const config = await loadConfig(process.cwd(), options.config);
   const request = resolveRequest(config, options);
-  const runId = newRunId();
-  const warehouse = await openWarehouse(config, io.shownPath, runId, options.command === 'build' && !options.dryRun);
-  try {
-    return options.command === 'status'
-      ? await status(config, warehouse, options.json, request, io)
-      : await build(config, warehouse, options, request, io, runId);
-  } finally {
-    warehouse.close();
-  }
+  return options.command === 'status' ? status(config, options.json, request, io) : build(config, options, request, io);
 }
 
 /** Runs bftask with `argv` (without node and the script) and sets `process.exitCode`. */

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Calendar, Range, Target } from './config/config.js';
 import type { IsoDate } from './config/types.js';
-import { eachDay } from './util/dates.js';
+import { eachDay, formatRun } from './util/dates.js';
+import { UsageError } from './util/errors.js';
 import { unreachable } from './util/unreachable.js';
 import type { PresentDates, TableRef, Warehouse } from './warehouse/warehouse.js';
 
@@ -32,8 +33,20 @@ export async function readCoverage(
   return present;
 }
 
-/** The calendar's dates within the range, sorted. */
+/**
+ * The calendar's dates within the range, sorted. None at all is an error: an empty calendar
+ * would plan nothing and report every target complete.
+ */
 export async function resolveCalendar(calendar: Calendar, range: Range, warehouse: Warehouse): Promise<IsoDate[]> {
+  const dates = await calendarDates(calendar, range, warehouse);
+  if (dates.length === 0) {
+    const source = calendar.kind === 'table' ? `table ${calendar.table} (column ${calendar.dateColumn})` : 'list';
+    throw new UsageError(`calendar: the ${source} has no date in ${formatRun(range)}: nothing could be expected or built`);
+  }
+  return dates;
+}
+
+function calendarDates(calendar: Calendar, range: Range, warehouse: Warehouse): Promise<IsoDate[]> | IsoDate[] {
   switch (calendar.kind) {
     case 'daily':
       return eachDay(range.start, range.end);

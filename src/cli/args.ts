@@ -1,8 +1,9 @@
 /** Parses the command line into typed options; every mistake is a UsageError naming the flag. */
 import { parseArgs } from 'node:util';
 import type { IsoDate } from '../config/types.js';
-import { isIsoDate } from '../util/dates.js';
+import { dateProblem } from '../util/dates.js';
 import { UsageError, messageOf } from '../util/errors.js';
+import { didYouMean } from '../util/suggest.js';
 
 export type ReporterName = 'listr' | 'lines';
 
@@ -36,6 +37,19 @@ Options:
 
 Exit codes: 0 done, 1 a step failed or incomplete, 2 usage or config error, 130/143/129 interrupted.`;
 
+const OPTIONS = {
+  'dry-run': { type: 'boolean', short: 'n' },
+  json: { type: 'boolean' },
+  force: { type: 'string', multiple: true },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  concurrency: { type: 'string', short: 'j' },
+  config: { type: 'string' },
+  reporter: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
 /** Parses `argv` (without node and the script). */
 export function parseCli(argv: readonly string[]): CliOptions {
   let parsed;
@@ -44,21 +58,11 @@ export function parseCli(argv: readonly string[]): CliOptions {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: {
-        'dry-run': { type: 'boolean', short: 'n' },
-        json: { type: 'boolean' },
-        force: { type: 'string', multiple: true },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        concurrency: { type: 'string', short: 'j' },
-        config: { type: 'string' },
-        reporter: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
+      options: OPTIONS,
     });
   } catch (error) {
-    throw new UsageError(`${cleanParseError(messageOf(error))} (bftask --help lists the options)`);
+    const names = Object.keys(OPTIONS).map((name) => `--${name}`);
+    throw new UsageError(`${cleanParseError(messageOf(error), names)} (bftask --help lists the options)`);
   }
   const { values, positionals } = parsed;
   const isStatus = positionals[0] === 'status';
@@ -66,7 +70,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
 
   for (const flag of ['from', 'to'] as const) {
     const value = values[flag];
-    if (value !== undefined && !isIsoDate(value)) throw new UsageError(`--${flag} ${value} is not a date: use YYYY-MM-DD`);
+    const problem = value === undefined ? undefined : dateProblem(value);
+    if (problem) throw new UsageError(`--${flag} ${value} ${problem}`);
   }
   if (values.from && values.to && values.from > values.to) {
     throw new UsageError(`--from ${values.from} is after --to ${values.to}`);
@@ -103,11 +108,32 @@ export function parseCli(argv: readonly string[]): CliOptions {
 }
 
 /** node:util's messages carry advice for script authors; keep the part a user needs. */
-function cleanParseError(message: string): string {
-  const missing = /Option '(--[\w-]+)(?:, -\w)? <value>' argument missing/.exec(message) ??
-    /Option '-\w, (--[\w-]+) <value>' argument missing/.exec(message);
-  if (missing) return `${missing[1]} needs a value${missing[1] === '--force' ? ': the target to rebuild' : ''}`;
+function cleanParseError(message: string, options: readonly string[]): string {
+  const flag = (name: string) => /^--[\w-]+$/.exec(name)?.[0] ?? /(--[\w-]+)/.exec(name)?.[1] ?? name;
+  const missing = /Option '(?:-\w, )?(--[\w-]+)(?:, -\w)? <value>' argument missing/.exec(message);
+  if (missing) return `${missing[1]} needs a value${needs(missing[1] as string)}`;
+  // `--from -n`: the next word is an option, so the value was forgotten.
+  const ambiguous = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
+  if (ambiguous) return `${ambiguous[1]} needs a value${needs(ambiguous[1] as string)}`;
   const unknown = /Unknown option '([^']+)'/.exec(message);
-  if (unknown) return `unknown option ${unknown[1]}`;
-  return message.replace(/\. To specify a positional argument.*$/, '');
+  // Only long names are worth a suggestion: every short one is one edit from every other.
+  if (unknown) return `unknown option ${unknown[1]}${unknown[1]?.startsWith('--') ? didYouMean(unknown[1], options) : ''}`;
+  const noValue = /Option '([^']+)' does not take an argument/.exec(message);
+  if (noValue) return `${flag(noValue[1] as string)} takes no value`;
+  return message.split('\n')[0]?.replace(/\. To specify a positional argument.*$/, '') ?? message;
+}
+
+/** What a flag's value should be, for "needs a value". */
+function needs(flag: string): string {
+  switch (flag) {
+    case '--force':
+      return ': the target to rebuild';
+    case '--from':
+    case '--to':
+      return ': a date YYYY-MM-DD';
+    case '--concurrency':
+      return ': a positive integer';
+    default:
+      return '';
+  }
 }

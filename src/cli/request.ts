@@ -35,12 +35,3 @@ export function resolveRequest(config: Config, options: CliOptions): PlanRequest
 function listed(names: readonly string[], max = 12): string {
   return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')}, … ${names.length - max} more`;
 }
-
-/** The command that repeats this build (without --force), shown as the next thing to type. */
-export function rerunCommand(options: CliOptions): string {
-  const parts = ['bftask', ...options.targets];
-  if (options.from) parts.push('--from', options.from);
-  if (options.to) parts.push('--to', options.to);
-  if (options.config) parts.push('--config', options.config);
-  return parts.join(' ');
-}

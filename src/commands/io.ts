@@ -3,6 +3,8 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   readonly isTTY: boolean;
+  /** The terminal's width, when it has one. */
+  readonly columns?: number | undefined;
   /** A path as the user should see it: relative to where they stand when that is shorter. */
   shownPath(file: string): string;
 }

@@ -2,11 +2,15 @@
 import type { Config } from '../config/config.js';
 import { formatStatus, statusJson } from '../report/status.js';
 import { planFromWarehouse, type PlanRequest } from '../session.js';
-import type { Warehouse } from '../warehouse/warehouse.js';
+import { newRunId } from '../run/logs.js';
+import { withWarehouse } from '../warehouse/open.js';
 import type { Io } from './io.js';
 
-export async function status(config: Config, warehouse: Warehouse, json: boolean, request: PlanRequest, io: Io): Promise<number> {
-  const { plan, calendar } = await planFromWarehouse(config, warehouse, { ...request, force: new Set() });
-  io.out(json ? statusJson(plan) : formatStatus(plan, calendar, warehouse.description));
-  return plan.targets.every((t) => t.missing.length === 0) ? 0 : 1;
+export async function status(config: Config, json: boolean, request: PlanRequest, io: Io): Promise<number> {
+  // Reads only: the run id just labels BigQuery's coverage queries.
+  return withWarehouse(config, io, newRunId(), false, async (warehouse) => {
+    const { plan, calendar } = await planFromWarehouse(config, warehouse, { ...request, force: new Set() });
+    io.out(json ? statusJson(plan) : formatStatus(plan, calendar, warehouse.description));
+    return plan.targets.every((t) => t.missing.length === 0) ? 0 : 1;
+  });
 }

@@ -3,10 +3,11 @@
  * reported at once, each naming the field at fault (`targets.pcf.deps[1]: ...`).
  */
 import path from 'node:path';
-import { isIsoDate } from '../util/dates.js';
+import { dateProblem, isIsoDate } from '../util/dates.js';
 import { UsageError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { topologicalOrder } from './graph.js';
+import { sqlStatements } from './sql-text.js';
 import { COMMANDS, PLACEHOLDERS } from './config.js';
 import type { Action, Calendar, Config, Dependency, Output, Target } from './config.js';
 import type { IsoDate, WarehouseConfig } from './types.js';
@@ -26,6 +27,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : String(JSON.stringify(v) ?? v));
 const isPositiveInteger = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
+/** Longer lookbacks are a typo: no feature reads 27 years back, and date arithmetic must stay in range. */
+const MAX_LOOKBACK = 10_000;
 
 /** Validates `raw` (the config module's default export) loaded from `file`. */
 export function validateConfig(raw: unknown, file: string): Validated {
@@ -53,12 +56,12 @@ export function validateConfig(raw: unknown, file: string): Validated {
   } else {
     const names = Object.keys(raw.targets);
     for (const name of names.sort()) {
-      const target = checkTarget(name, raw.targets[name], names, warehouse, (field, message) =>
+      const target = checkTarget(name, raw.targets[name], names, warehouse, range, (field, message) =>
         fail(`targets.${name}${field}`, message),
       );
       if (target) targets.set(name, target);
     }
-    checkSharedOutputs(targets, fail);
+    checkSharedOutputs(targets, warehouse, path.dirname(file), fail);
   }
 
   let order: string[] = [];
@@ -135,8 +138,9 @@ function checkRange(raw: unknown, fail: Fail): { start: IsoDate; end: IsoDate } 
   }
   let ok = true;
   for (const key of ['start', 'end'] as const) {
-    if (!isIsoDate(raw[key])) {
-      fail(`range.${key}`, `${show(raw[key])} is not a date: use YYYY-MM-DD`);
+    const problem = dateProblem(raw[key]);
+    if (problem) {
+      fail(`range.${key}`, `${show(raw[key])} ${problem}`);
       ok = false;
     }
   }
@@ -152,9 +156,9 @@ function checkRange(raw: unknown, fail: Fail): { start: IsoDate; end: IsoDate } 
 function checkCalendar(raw: unknown, fail: Fail): Calendar | undefined {
   if (raw === undefined || raw === 'daily') return { kind: 'daily' };
   if (Array.isArray(raw)) {
-    const bad = raw.findIndex((d) => !isIsoDate(d));
+    const bad = raw.findIndex((d) => dateProblem(d) !== undefined);
     if (bad >= 0) {
-      fail(`calendar[${bad}]`, `${show(raw[bad])} is not a date: use YYYY-MM-DD`);
+      fail(`calendar[${bad}]`, `${show(raw[bad])} ${dateProblem(raw[bad])}`);
       return undefined;
     }
     return { kind: 'dates', dates: [...new Set(raw as IsoDate[])].sort() };
@@ -180,6 +184,7 @@ function checkTarget(
   raw: unknown,
   names: readonly string[],
   warehouse: WarehouseConfig | undefined,
+  range: { start: IsoDate } | undefined,
   fail: Fail,
 ): Target | undefined {
   const before = { count: 0 };
@@ -215,8 +220,12 @@ function checkTarget(
       return;
     }
     if (target === name) note(where, 'a target cannot depend on itself');
-    if (isRecord(dep) && dep.lookback !== undefined && !isPositiveInteger(dep.lookback)) {
-      note(`${where}.lookback`, `must be a positive integer (days), got ${show(dep.lookback)}`);
+    if (isRecord(dep) && dep.lookback !== undefined && !(Number.isInteger(dep.lookback) && (dep.lookback as number) >= 0)) {
+      note(`${where}.lookback`, `must be a whole number of days (0 or more), got ${show(dep.lookback)}`);
+      return;
+    }
+    if ((lookback as number) > MAX_LOOKBACK) {
+      note(`${where}.lookback`, `must be at most ${MAX_LOOKBACK} days, got ${show(lookback)}`);
       return;
     }
     if (deps.some((d) => d.target === target)) note(where, `"${target}" is listed twice`);
@@ -224,10 +233,10 @@ function checkTarget(
   });
   deps.sort((a, b) => (a.target < b.target ? -1 : 1));
 
-  const action = checkAction(raw, output, note);
+  const action = checkAction(raw, output, warehouse, note);
   const shard = checkPositive(raw.shard, '.shard', note) ?? Number.POSITIVE_INFINITY;
   const concurrency = checkPositive(raw.concurrency, '.concurrency', note);
-  const isExcluded = checkExclude(raw.exclude, name, note);
+  const isExcluded = checkExclude(raw.exclude, name, range, note);
 
   if (before.count > 0 || !output || !label || !action || !isExcluded) return undefined;
   return { name, output, label, deps, action, shard, concurrency, isExcluded };
@@ -263,7 +272,12 @@ function checkOutput(raw: Record<string, unknown>, warehouse: WarehouseConfig | 
   return ok ? { kind: 'table', table: raw.table as string, dateColumn: raw.dateColumn as string } : undefined;
 }
 
-function checkAction(raw: Record<string, unknown>, output: Output | undefined, fail: Fail): Action | undefined {
+function checkAction(
+  raw: Record<string, unknown>,
+  output: Output | undefined,
+  warehouse: WarehouseConfig | undefined,
+  fail: Fail,
+): Action | undefined {
   if (raw.sql === undefined) {
     const run = checkRun(raw.run, fail);
     return run && { kind: 'command', run };
@@ -284,7 +298,14 @@ function checkAction(raw: Record<string, unknown>, output: Output | undefined, f
     fail('.sql', 'must select only the dates @start..@end (e.g. WHERE game_date BETWEEN @start AND @end)');
     return undefined;
   }
-  return { kind: 'sql', sql: raw.sql };
+  // bftask wraps the SELECT in its own statements, so exactly one may be given; a trailing `;`
+  // or comment is fine and dropped.
+  const statements = sqlStatements(raw.sql, warehouse?.kind === 'bigquery' ? 'bigquery' : 'sqlite');
+  if (statements.length !== 1) {
+    fail('.sql', `must be one SELECT, got ${statements.length} statements`);
+    return undefined;
+  }
+  return { kind: 'sql', sql: statements[0] as string };
 }
 
 function checkRun(raw: unknown, fail: Fail): string[] | undefined {
@@ -303,7 +324,8 @@ function checkRun(raw: unknown, fail: Fail): string[] | undefined {
       ok = false;
       return;
     }
-    for (const [, placeholder] of arg.matchAll(/\{([^{}]*)\}/g)) {
+    // Only a word in braces is a placeholder: literal JSON such as '{"mode":"full"}' passes through.
+    for (const [, placeholder] of arg.matchAll(/\{(\w+)\}/g)) {
       if (!(PLACEHOLDERS as readonly string[]).includes(placeholder as string)) {
         const known = PLACEHOLDERS.map((p) => `{${p}}`).join(', ');
         fail(`.run[${i}]`, `unknown placeholder {${placeholder}}: use ${known}`);
@@ -321,15 +343,38 @@ function checkPositive(raw: unknown, where: string, fail: Fail): number | undefi
   return undefined;
 }
 
-function checkExclude(raw: unknown, name: string, fail: Fail): ((date: IsoDate) => boolean) | undefined {
+function checkExclude(
+  raw: unknown,
+  name: string,
+  range: { start: IsoDate } | undefined,
+  fail: Fail,
+): ((date: IsoDate) => boolean) | undefined {
   if (raw === undefined) return () => false;
   if (typeof raw === 'function') {
-    return (date) => {
+    const call = (date: IsoDate): boolean | string => {
+      let result: unknown;
       try {
-        return Boolean(raw(date));
+        result = raw(date);
       } catch (error) {
-        throw new UsageError(`targets.${name}.exclude threw for ${date}: ${messageOf(error)}`);
+        return `threw for ${date}: ${messageOf(error)}`;
       }
+      // An async function returns a Promise, which is truthy: every date would be excluded.
+      if (typeof result !== 'boolean') {
+        const what = result instanceof Promise ? 'a Promise (exclude must not be async)' : show(result);
+        return `must return true or false, got ${what} for ${date}`;
+      }
+      return result;
+    };
+    // One call now, so the usual mistakes are reported with every other config problem.
+    const probe = range ? call(range.start) : true;
+    if (typeof probe === 'string') {
+      fail('.exclude', probe);
+      return undefined;
+    }
+    return (date) => {
+      const result = call(date);
+      if (typeof result === 'string') throw new UsageError(`targets.${name}.exclude ${result}`);
+      return result;
     };
   }
   if (Array.isArray(raw)) {
@@ -346,12 +391,21 @@ function checkExclude(raw: unknown, name: string, fail: Fail): ((date: IsoDate) 
 }
 
 /** Two targets writing one table would each see the other's dates as their own. */
-function checkSharedOutputs(targets: ReadonlyMap<string, Target>, fail: Fail): void {
+function checkSharedOutputs(targets: ReadonlyMap<string, Target>, warehouse: WarehouseConfig | undefined, dir: string, fail: Fail): void {
   const writers = new Map<string, string>();
   for (const target of targets.values()) {
-    const key = `${target.output.kind}:${target.label}`;
+    const key = outputKey(target.output, warehouse, dir);
     const other = writers.get(key);
     if (other) fail(`targets.${target.name}`, `writes ${target.label}, which targets.${other} writes too`);
     else writers.set(key, target.name);
   }
+}
+
+/** One spelling per output: SQLite ignores the case of names; BigQuery names resolve to project.dataset.table. */
+function outputKey(output: Output, warehouse: WarehouseConfig | undefined, dir: string): string {
+  if (output.kind === 'files') return `files:${path.resolve(dir, output.pattern)}`;
+  if (warehouse?.kind !== 'bigquery') return `table:${output.table.toLowerCase()}`;
+  const parts = output.table.split('.');
+  const full = parts.length === 3 ? parts : parts.length === 2 ? [warehouse.projectId, ...parts] : [warehouse.projectId, warehouse.dataset, ...parts];
+  return `table:${full.join('.')}`;
 }

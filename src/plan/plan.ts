@@ -134,7 +134,10 @@ function planTarget(
   const present = input.present.get(target.name) ?? new Set<IsoDate>();
   const missing = expected.filter((d) => !present.has(d));
   const forced = input.force.has(target.name);
-  const pending = new Set<IsoDate>(forced ? expected : missing);
+  const pending = new Set<IsoDate>(missing);
+  // --force covers the asked range only: history a lookback reads before --from is built
+  // where missing, never rebuilt (that would re-pull sources nobody asked to re-pull).
+  if (forced) for (const d of expected) if (d >= input.range.start) pending.add(d);
 
   // Make semantics: a date built on an upstream date that is about to change is stale.
   const after: { target: string; count: number }[] = [];

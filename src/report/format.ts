@@ -46,6 +46,9 @@ export function formatDuration(ms: number): string {
 /** `1,619`. */
 export const formatCount = (n: number): string => n.toLocaleString('en-US');
 
+/** `1 step`, `1,619 dates`: a count and its noun, singular when the count is one. */
+export const counted = (n: number, noun: string): string => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+
 /** Pads columns: `align` says which are right-aligned ('r'); trailing spaces are trimmed. */
 export function formatTable(rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[]): string[] {
   const widths: number[] = [];

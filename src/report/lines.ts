@@ -2,7 +2,7 @@
 import type { IsoDate } from '../config/types.js';
 import { parseStepId, type Plan } from '../plan/plan.js';
 import type { Reporter, RunEvent, RunInfo } from '../run/events.js';
-import { describeFailure, formatCount, formatDuration, stepName } from './format.js';
+import { counted, describeFailure, formatCount, formatDuration, stepName } from './format.js';
 
 /** Local wall-clock time, `2026-11-25 10:15:02`, as a person tailing the log wants it. */
 function timestamp(date = new Date()): string {
@@ -26,13 +26,13 @@ export function linesReporter(
       for (const t of plan.targets) pending.set(t.name, t.pending.length);
       const dates = plan.targets.reduce((n, t) => n + t.pending.length, 0);
       write(
-        `${timestamp()} run ${info.runId}: ${formatCount(plan.steps.length)} steps, ${formatCount(dates)} dates, ` +
+        `${timestamp()} run ${info.runId}: ${counted(plan.steps.length, 'step')}, ${counted(dates, 'date')}, ` +
           `concurrency ${info.concurrency}, logs ${shownPath(info.logDir)}`,
       );
     },
     event(event: RunEvent) {
       const { step } = event;
-      const dates = `(${step.dates.length} date${step.dates.length === 1 ? '' : 's'})`;
+      const dates = `(${counted(step.dates.length, 'date')})`;
       if (event.type === 'step-started') {
         write(`${timestamp()} start ${stepName(step)} ${dates}`);
         return;

@@ -1,28 +1,34 @@
 /** What `--dry-run` prints: the plan as a table plus every command, or as JSON. */
+import type { Range } from '../config/config.js';
 import type { IsoDate } from '../config/types.js';
 import type { Plan, TargetPlan } from '../plan/plan.js';
 import { formatRun, runsIn } from '../util/dates.js';
-import { formatCount, formatDates, formatTable } from './format.js';
+import { shellQuote } from '../util/shell.js';
+import { counted, formatCount, formatDates, formatTable } from './format.js';
 
 export interface PlanHeader {
   readonly roots: readonly string[];
   readonly warehouse: string;
+  /** Said under the header, e.g. that the warehouse file does not exist yet. */
+  readonly notice?: string | undefined;
   readonly concurrency: number;
   /** The command that would run this plan, shown as the next thing to type. */
   readonly rerun: string;
 }
 
 /** Why a target has pending dates, in a few words. */
-function pendingReason(t: TargetPlan, calendar: readonly IsoDate[]): string {
+function pendingReason(t: TargetPlan, calendar: readonly IsoDate[], range: Range): string {
   if (t.pending.length === 0) return 'complete';
   const parts: string[] = [];
-  if (t.forced) parts.push(`forced ${formatCount(t.expected.length)}`);
-  else if (t.missing.length > 0) {
-    const runs = runsIn(t.missing, calendar);
+  if (t.forced) parts.push(`forced ${formatCount(t.expected.filter((d) => d >= range.start).length)}`);
+  // Forced dates are pending anyway; what is missing before --from (lookback history) is not forced.
+  const missing = t.forced ? t.missing.filter((d) => d < range.start) : t.missing;
+  if (missing.length > 0) {
+    const runs = runsIn(missing, calendar);
     parts.push(
       runs.length <= 2
-        ? `missing ${runs.map(formatRun).join(', ')} (${formatCount(t.missing.length)})`
-        : `missing ${formatCount(t.missing.length)} in ${runs.length} ranges`,
+        ? `missing ${runs.map(formatRun).join(', ')} (${formatCount(missing.length)})`
+        : `missing ${formatCount(missing.length)} in ${runs.length} ranges`,
     );
   }
   for (const a of t.after) parts.push(`after ${a.target} ${formatCount(a.count)}`);
@@ -33,7 +39,9 @@ function pendingReason(t: TargetPlan, calendar: readonly IsoDate[]): string {
 export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: PlanHeader): string {
   const lines: string[] = [];
   const scope = header.roots.length > 0 ? header.roots.join(' ') : 'every target';
-  lines.push(`bftask · plan for ${scope} · ${formatRun(plan.range)} · warehouse ${header.warehouse}`, '');
+  lines.push(`bftask · plan for ${scope} · ${formatRun(plan.range)} · warehouse ${header.warehouse}`);
+  if (header.notice) lines.push(`  ${header.notice}`);
+  lines.push('');
   const rows = [['target', 'table', 'expected', 'present', 'pending', 'why']];
   for (const t of plan.targets) {
     rows.push([
@@ -42,7 +50,7 @@ export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: Pla
       formatCount(t.expected.length),
       formatCount(t.present),
       formatCount(t.pending.length),
-      pendingReason(t, calendar),
+      pendingReason(t, calendar, plan.range),
     ]);
   }
   lines.push(...formatTable(rows, ['l', 'l', 'r', 'r', 'r', 'l']).map((l) => `  ${l}`), '');
@@ -50,15 +58,15 @@ export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: Pla
   const pendingDates = plan.targets.reduce((n, t) => n + t.pending.length, 0);
   const busy = plan.targets.filter((t) => t.steps.length > 0);
   lines.push(
-    `  ${busy.length} of ${plan.targets.length} targets pending · ${formatCount(pendingDates)} dates · ` +
-      `${formatCount(plan.steps.length)} steps · concurrency ${header.concurrency}`,
+    `  ${busy.length} of ${counted(plan.targets.length, 'target')} pending · ${counted(pendingDates, 'date')} · ` +
+      `${counted(plan.steps.length, 'step')} · concurrency ${header.concurrency}`,
   );
   if (busy.length === 0) {
     lines.push('  nothing to do');
     return lines.join('\n');
   }
   for (const t of busy) {
-    lines.push('', `  ${t.name} · ${formatDates(t.pending, calendar)} · ${t.steps.length} steps`);
+    lines.push('', `  ${t.name} · ${formatDates(t.pending, calendar)} · ${counted(t.steps.length, 'step')}`);
     const first = t.steps[0]?.action;
     if (first?.kind === 'sql') {
       lines.push(`    SQL, written into ${t.label} for each step's dates (@start, @end):`);
@@ -86,9 +94,4 @@ export function planJson(plan: Plan): string {
       ),
     })),
   });
-}
-
-/** Quotes an argument for display so the printed command can be pasted into a shell. */
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }

@@ -2,7 +2,7 @@
 import type { IsoDate } from '../config/types.js';
 import type { Plan } from '../plan/plan.js';
 import { formatRun } from '../util/dates.js';
-import { formatCount, formatDates, formatTable } from './format.js';
+import { counted, formatCount, formatDates, formatTable } from './format.js';
 
 /** One row per target: expected, present, missing, percentage and the first gaps. */
 export function formatStatus(plan: Plan, calendar: readonly IsoDate[], warehouse: string): string {
@@ -22,8 +22,10 @@ export function formatStatus(plan: Plan, calendar: readonly IsoDate[], warehouse
   const incomplete = plan.targets.filter((t) => t.missing.length > 0);
   const verdict =
     incomplete.length === 0
-      ? `all ${plan.targets.length} targets complete`
-      : `${incomplete.length} of ${plan.targets.length} targets incomplete: ${incomplete.map((t) => t.name).join(', ')}`;
+      ? plan.targets.length === 1
+        ? '1 target complete'
+        : `all ${plan.targets.length} targets complete`
+      : `${incomplete.length} of ${counted(plan.targets.length, 'target')} incomplete: ${incomplete.map((t) => t.name).join(', ')}`;
   return [
     `bftask · status · ${formatRun(plan.range)} · warehouse ${warehouse}`,
     '',

@@ -2,16 +2,19 @@
 import type { IsoDate } from '../config/types.js';
 import type { Plan, Step } from '../plan/plan.js';
 import type { StepOutcome } from '../run/events.js';
-import { describeFailure, formatCount, formatDuration, stepName } from './format.js';
+import { counted, describeFailure, formatCount, formatDuration, stepName } from './format.js';
 
 export interface SummaryInput {
   readonly plan: Plan;
   readonly calendar: readonly IsoDate[];
   readonly outcomes: ReadonlyMap<string, StepOutcome>;
+  /** The last lines of each failed step's log, by step id: the real error is usually there. */
+  readonly tails: ReadonlyMap<string, readonly string[]>;
   readonly elapsedMs: number;
   readonly logDir: string;
   readonly interrupted: boolean;
-  readonly rerun: string;
+  /** The command that builds what this run left undone. */
+  readonly rerun: string | undefined;
   /** Makes a log path relative to where the user stands. */
   readonly shownPath: (file: string) => string;
 }
@@ -30,8 +33,8 @@ export function formatSummary(input: SummaryInput): string {
 
   if (failed.length === 0 && notStarted.length === 0 && !input.interrupted) {
     lines.push(
-      `✔ ${formatCount(succeeded.length)} steps, ${formatCount(dates)} dates built in ${formatDuration(input.elapsedMs)}` +
-        ` · ${plan.targets.length} targets complete · logs ${input.shownPath(input.logDir)}`,
+      `✔ ${counted(succeeded.length, 'step')}, ${counted(dates, 'date')} built in ${formatDuration(input.elapsedMs)}` +
+        ` · ${counted(plan.targets.length, 'target')} complete · logs ${input.shownPath(input.logDir)}`,
     );
     return lines.join('\n');
   }
@@ -39,19 +42,21 @@ export function formatSummary(input: SummaryInput): string {
   const head = input.interrupted ? '✖ interrupted' : `✖ ${failed.length} step${failed.length === 1 ? '' : 's'} failed`;
   lines.push(
     `${head}, ${complete} target${complete === 1 ? '' : 's'} complete, ${incomplete.size} incomplete` +
-      ` · ${formatCount(succeeded.length)} steps (${formatCount(dates)} dates) built in ${formatDuration(input.elapsedMs)}`,
+      ` · ${counted(succeeded.length, 'step')} (${counted(dates, 'date')}) built in ${formatDuration(input.elapsedMs)}`,
   );
   for (const step of failed) {
     const outcome = outcomes.get(step.id);
     if (outcome?.kind !== 'failed') continue;
     const name = stepName(step);
     lines.push('', `  ${name}   ${describeFailure(outcome.failure, input.calendar)}`);
-    lines.push(`  ${' '.repeat(name.length)}   log: ${input.shownPath(outcome.log)}`);
+    const indent = `  ${' '.repeat(name.length)}   `;
+    lines.push(`${indent}log: ${input.shownPath(outcome.log)}`);
+    for (const line of input.tails.get(step.id) ?? []) lines.push(`${indent}│ ${line.length > 200 ? `${line.slice(0, 199)}…` : line}`);
     const skipped = skippedBecause(plan.steps, outcomes, step.id);
     if (skipped) lines.push(`  skipped because of it: ${skipped}`);
   }
-  if (notStarted.length > 0) lines.push('', `  not started: ${formatCount(notStarted.length)} steps`);
-  lines.push('', `  re-run to ${input.interrupted ? 'resume' : 'retry what is missing'}: ${input.rerun}`);
+  if (notStarted.length > 0) lines.push('', `  not started: ${counted(notStarted.length, 'step')}`);
+  if (input.rerun) lines.push('', `  re-run to ${input.interrupted ? 'resume' : 'retry what is left'}: ${input.rerun}`);
   return lines.join('\n');
 }
 
@@ -64,5 +69,5 @@ function skippedBecause(steps: readonly Step[], outcomes: ReadonlyMap<string, St
       perTarget.set(step.target, (perTarget.get(step.target) ?? 0) + step.dates.length);
     }
   }
-  return [...perTarget].map(([target, n]) => `${target} ${formatCount(n)} date${n === 1 ? '' : 's'}`).join(', ');
+  return [...perTarget].map(([target, n]) => `${target} ${counted(n, 'date')}`).join(', ');
 }

@@ -43,7 +43,10 @@ export async function spawnStep(request: SpawnRequest): Promise<SpawnOutcome> {
   const [file, ...args] = request.argv;
   if (file === undefined) return { kind: 'spawn-failed', message: 'empty command' };
   const log = fs.openSync(request.logFile, 'a');
-  fs.writeSync(log, `# ${new Date().toISOString()} ${JSON.stringify(request.argv)}\n`);
+  const started = Date.now();
+  fs.writeSync(log, `# ${new Date(started).toISOString()} ${JSON.stringify(request.argv)}\n`);
+  /** The log's last line: how the process ended and how long it took, for whoever reads it later. */
+  const footer = (how: string) => fs.writeSync(log, `# ${how} after ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
   try {
     // Imported here, not at the top: commands that run nothing (status, --dry-run) skip its load time.
     const { execa } = await import('execa');
@@ -77,10 +80,14 @@ export async function spawnStep(request: SpawnRequest): Promise<SpawnOutcome> {
     if (grace) clearTimeout(grace);
     if (result.failed && result.exitCode === undefined && result.signal === undefined) {
       const message = String(result.originalMessage || result.shortMessage || 'failed to start').split('\n')[0] ?? '';
-      fs.writeSync(log, `# failed to start: ${message}\n`);
+      footer(`failed to start: ${message}`);
       return { kind: 'spawn-failed', message };
     }
-    if (result.signal) return { kind: 'signal', signal: result.signal };
+    if (result.signal) {
+      footer(`killed by ${result.signal}`);
+      return { kind: 'signal', signal: result.signal };
+    }
+    footer(`exited with code ${result.exitCode ?? 0}`);
     return { kind: 'exited', code: result.exitCode ?? 0 };
   } finally {
     fs.closeSync(log);

@@ -11,6 +11,22 @@ export function isIsoDate(value: unknown): value is IsoDate {
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
 }
 
+/**
+ * The years a date given to bftask may have. Dates are compared as strings, which orders them
+ * only while years have four digits: a range ending in 9999 would step into `+010000-…`, which
+ * sorts before it, and never end.
+ */
+export const MIN_YEAR = 1000;
+export const MAX_YEAR = 9998;
+
+/** Why `value` cannot be a date to plan with (`is not a date: use YYYY-MM-DD`), or undefined. */
+export function dateProblem(value: unknown): string | undefined {
+  if (!isIsoDate(value)) return 'is not a date: use YYYY-MM-DD';
+  const year = Number(value.slice(0, 4));
+  if (year < MIN_YEAR || year > MAX_YEAR) return `is out of range: use a year from ${MIN_YEAR} to ${MAX_YEAR}`;
+  return undefined;
+}
+
 /** The date `days` calendar days after `date` (negative goes back). */
 export function addDays(date: IsoDate, days: number): IsoDate {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);

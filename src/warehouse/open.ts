@@ -30,3 +30,19 @@ export async function openWarehouse(
       return unreachable(warehouse);
   }
 }
+
+/** Opens the warehouse, hands it to `use`, and closes it whatever happens. */
+export async function withWarehouse<T>(
+  config: Config,
+  io: { shownPath(file: string): string },
+  runId: string,
+  willWrite: boolean,
+  use: (warehouse: Warehouse) => Promise<T>,
+): Promise<T> {
+  const warehouse = await openWarehouse(config, io.shownPath, runId, willWrite);
+  try {
+    return await use(warehouse);
+  } finally {
+    warehouse.close();
+  }
+}

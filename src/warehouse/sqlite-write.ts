@@ -25,15 +25,17 @@ function write(): void {
   const columns = select.columns().map((c) => c.name);
   if (!columns.includes(dateColumn)) throw new Error(`sql does not select the date column "${dateColumn}"`);
   const list = columns.map(quote).join(', ');
+  // On lines of its own, so a trailing `-- comment` in the user's SELECT cannot swallow the `)`.
+  const source = `(\n${sql}\n)`;
   const onlyDates = `${quote(dateColumn)} IN (SELECT value FROM json_each(@dates))`;
   // Reads happen inside the write transaction, so it must start IMMEDIATE: SQLite does not
   // wait for a busy lock when a read lock is upgraded.
   const inserted = db
     .transaction(() => {
-      db.prepare(`CREATE TABLE IF NOT EXISTS ${table} AS SELECT ${list} FROM (${sql}) WHERE 0`).run(params);
+      db.prepare(`CREATE TABLE IF NOT EXISTS ${table} AS SELECT ${list} FROM ${source} WHERE 0`).run(params);
       db.prepare(`DELETE FROM ${table} WHERE ${onlyDates}`).run(params);
       // Rows for dates outside the step are dropped: a step writes exactly its own dates.
-      return db.prepare(`INSERT INTO ${table} (${list}) SELECT ${list} FROM (${sql}) WHERE ${onlyDates}`).run(params).changes;
+      return db.prepare(`INSERT INTO ${table} (${list}) SELECT ${list} FROM ${source} WHERE ${onlyDates}`).run(params).changes;
     })
     .immediate();
   db.close();

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Range } from '../config/config.js';
 import type { IsoDate } from '../config/types.js';
-import { isIsoDate } from '../util/dates.js';
-import { UsageError } from '../util/errors.js';
+import { addDays, isIsoDate } from '../util/dates.js';
+import { messageOf, UsageError } from '../util/errors.js';
 import { spawnStep } from '../run/spawn.js';
 import type { PresentDates, TableRef, Warehouse } from './warehouse.js';
 
@@ -21,37 +21,67 @@ const WRITER = fileURLToPath(new URL('./sqlite-write.js', import.meta.url));
  * file reads as an empty warehouse and nothing is written.
  */
 export function openSqlite(file: string, shown: string, create: boolean): Warehouse {
-  if (!create && !fs.existsSync(file)) return emptyWarehouse(file, shown);
+  const exists = fs.existsSync(file);
+  if (exists && fs.statSync(file).isDirectory()) throw new UsageError(`warehouse ${shown} is a folder, not a SQLite database file`);
+  const notice = exists ? undefined : `warehouse ${shown} does not exist yet: it will be created`;
+  if (!create && !exists) return emptyWarehouse(file, shown, notice);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  // Steps write while bftask reads; a busy reader waits instead of failing.
-  db.pragma('busy_timeout = 30000');
-  // WAL lets steps write while bftask reads; the mode is stored in the file, so set it once.
-  if (create && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+    // Steps write while bftask reads; a busy reader waits instead of failing.
+    db.pragma('busy_timeout = 30000');
+    // Opening never reads the file: this does, so a file that is no database fails here.
+    db.pragma('schema_version');
+    // WAL lets steps write while bftask reads; the mode is stored in the file, so set it once.
+    if (create && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+  } catch (error) {
+    throw new UsageError(`warehouse ${shown} cannot be opened as a SQLite database: ${messageOf(error)}`);
+  }
 
-  const tableExists = db.prepare<[string], { n: number }>(
-    "SELECT count(*) AS n FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?",
+  // SQLite matches table and column names case-insensitively; so does bftask.
+  const tableName = db.prepare<[string], { name: string }>(
+    "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE",
   );
-  const columns = (table: string): string[] =>
-    (db.pragma(`table_info(${quote(table)})`) as { name: string }[]).map((c) => c.name);
+  const columnName = (table: string, column: string): string | undefined =>
+    (db.pragma(`table_info(${quote(table)})`) as { name: string }[]).find((c) => c.name.toLowerCase() === column.toLowerCase())?.name;
 
   /** Distinct dates in [start, end]; undefined when the table does not exist yet. */
   const distinctDates = (ref: TableRef, range: Range): IsoDate[] | undefined => {
-    if ((tableExists.get(ref.table)?.n ?? 0) === 0) return undefined;
-    if (!columns(ref.table).includes(ref.dateColumn)) {
-      throw new UsageError(`table ${ref.table} in ${shown} has no column "${ref.dateColumn}"`);
-    }
-    // Names were validated as identifiers; values are bound, never spliced.
+    const table = tableName.get(ref.table)?.name;
+    if (table === undefined) return undefined;
+    const column = columnName(table, ref.dateColumn);
+    if (column === undefined) throw new UsageError(`table ${ref.table} in ${shown} has no column "${ref.dateColumn}"`);
+    // Names were checked above; values are bound, never spliced. A half-open text range keeps
+    // the filter index-friendly and takes in timestamps ('2024-01-05 00:00:00', what pandas
+    // and DATETIME columns write) as their date.
     const rows = db
-      .prepare<[string, string], { d: unknown }>(
-        `SELECT DISTINCT ${quote(ref.dateColumn)} AS d FROM ${quote(ref.table)} WHERE ${quote(ref.dateColumn)} BETWEEN ? AND ?`,
+      .prepare<[string, string], { d: unknown; odd: unknown }>(
+        `SELECT substr(${quote(column)}, 1, 10) AS d, max(CASE WHEN ${DATE_FORM(quote(column))} THEN NULL ELSE ${quote(column)} END) AS odd ` +
+          `FROM ${quote(table)} WHERE ${quote(column)} >= ? AND ${quote(column)} < ? GROUP BY 1`,
       )
-      .all(range.start, range.end);
-    return rows.map((r) => r.d).filter(isIsoDate).sort();
+      .all(range.start, addDays(range.end, 1));
+    const odd = rows.find((r) => r.odd !== null || !isIsoDate(r.d));
+    if (odd) throw notDates(ref, odd.odd ?? odd.d);
+    if (rows.length === 0) {
+      // Values of another type (epoch numbers, '01/05/2024') sort outside any text range and
+      // would read as "nothing built": say so instead.
+      const sample = db
+        .prepare<[], { v: unknown }>(`SELECT ${quote(column)} AS v FROM ${quote(table)} WHERE ${quote(column)} IS NOT NULL LIMIT 1`)
+        .get();
+      if (sample && !(typeof sample.v === 'string' && isIsoDate(sample.v.slice(0, 10)))) throw notDates(ref, sample.v);
+    }
+    return rows.map((r) => r.d as IsoDate).sort();
   };
+  const notDates = (ref: TableRef, example: unknown) =>
+    new UsageError(
+      `table ${ref.table} in ${shown}: column "${ref.dateColumn}" holds ${JSON.stringify(example)}, not a date: ` +
+        "write dates as text 'YYYY-MM-DD' (or 'YYYY-MM-DD HH:MM:SS')",
+    );
 
   return {
     description: shown,
+    notice,
     async presentDates(tables, range) {
       const present = new Map<string, PresentDates>();
       // SQLite keeps no per-date modification time.
@@ -91,9 +121,10 @@ export function openSqlite(file: string, shown: string, create: boolean): Wareho
 }
 
 /** A warehouse file that does not exist yet: every table is empty. */
-function emptyWarehouse(file: string, shown: string): Warehouse {
+function emptyWarehouse(file: string, shown: string, notice: string | undefined): Warehouse {
   return {
     description: shown,
+    notice,
     presentDates: async (tables) => new Map(tables.map((t) => [t.table, new Map()])),
     calendarDates: async (ref) => {
       throw new UsageError(`calendar.table: no table "${ref.table}" in ${shown} (the file does not exist yet)`);
@@ -107,3 +138,8 @@ function emptyWarehouse(file: string, shown: string): Warehouse {
 }
 
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** SQL true for a text value that starts with a date: `YYYY-MM-DD`, then nothing, a space or `T`. */
+const DATE_FORM = (column: string): string =>
+  `(typeof(${column}) = 'text' AND ${column} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' ` +
+  `AND (length(${column}) = 10 OR substr(${column}, 11, 1) IN (' ', 'T')))`;

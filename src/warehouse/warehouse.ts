@@ -28,6 +28,8 @@ export type SqlOutcome = undefined | { readonly message: string; readonly interr
 export interface Warehouse {
   /** How reports name it, e.g. `data/warehouse.db`. */
   readonly description: string;
+  /** Something the user should know before anything runs, e.g. that the warehouse file will be created. */
+  readonly notice?: string | undefined;
   /**
    * Dates present in each table within the range, keyed by table name, read in one batch
    * (SQLite: a query per table; BigQuery: a metadata query per dataset).

@@ -24,7 +24,7 @@ async function peakWrites(maxTableWrites: number, steps: number, target = ''): P
       const result = await rig.bftask(['-j', '5']);
       expect(result.stderr).toBe('');
       expect(result.code, result.stdout).toBe(0);
-      expect(result.stdout).toContain(`✔ ${steps} steps, ${ALL.length} dates built`);
+      expect(result.stdout).toContain(`✔ ${steps} step${steps === 1 ? "" : "s"}, ${ALL.length} dates built`);
       const intervals = writeIntervals(rig.fake.requests, 'mart.out');
       expect(intervals.map((i) => i.job).sort()).toEqual(ALL.map((d) => `mart.out$${d.replaceAll('-', '')}`));
       // Each job was polled until done: its interval spans the two "still running" answers.

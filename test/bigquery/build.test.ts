@@ -100,7 +100,7 @@ describe('build on BigQuery', () => {
         const third = await rig.bftask([]);
         expect(third.stderr).toBe('');
         expect(third.code, third.stdout).toBe(0);
-        expect(third.stdout).toContain('✔ 1 steps, 1 dates built');
+        expect(third.stdout).toContain('✔ 1 step, 1 date built');
         queries = sentQueries(rig.since(from));
         expect(queries.filter((q) => q.destination !== undefined).map((q) => q.destination)).toEqual(['mart.daily$20240103']);
         expect(writerRuns(project.dir)).toHaveLength(1);

@@ -145,7 +145,8 @@ describe.concurrent('BigQuery errors', () => {
       expect(rig.fake.rows('mart.out').map((r) => r.d).sort()).toEqual(ALL.filter((d) => d !== '2024-01-03'));
       const summary = result.stdout.slice(result.stdout.indexOf('✖ 1 step failed'));
       expect(summary).not.toBe('');
-      const reason = summary.split('\n').filter((l) => /quota exceeded/i.test(l));
+      // The reason line itself; the quoted end of the step's log (│ lines) says it too.
+      const reason = summary.split('\n').filter((l) => /quota exceeded/i.test(l) && !l.trimStart().startsWith('│'));
       expect(reason).toHaveLength(1);
       expect(reason[0]).toMatch(/^\s+out 2024-01-01\.\.2024-01-05\s+SQL failed: .*out\$20240103.*quota exceeded/i);
     });

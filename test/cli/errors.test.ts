@@ -97,13 +97,13 @@ const CASES: Case[] = [
     says: 'targets.a.concurrency: must be a positive integer, got -1',
   },
   {
-    name: 'lookback 0',
+    name: 'negative lookback',
     config: withTargets(`{
       a: { table: 'a_t', dateColumn: 'd', run: proc('a_t') },
-      b: { table: 'b_t', dateColumn: 'd', deps: [{ target: 'a', lookback: 0 }], run: proc('b_t') },
+      b: { table: 'b_t', dateColumn: 'd', deps: [{ target: 'a', lookback: -2 }], run: proc('b_t') },
     }`),
     args: [],
-    says: 'targets.b.deps[0].lookback: must be a positive integer',
+    says: 'targets.b.deps[0].lookback: must be a whole number of days (0 or more), got -2',
   },
   {
     name: 'misspelt target field, with did-you-mean',

@@ -117,7 +117,7 @@ describe('pending dates', () => {
 
 describe('lookbacks across the start of the range', () => {
   // `--from 2024-01-06` on a config whose range starts 2024-01-01.
-  const narrowed = (floor: string | undefined, present: Record<string, string[]>) => {
+  const narrowed = (floor: string | undefined, present: Record<string, string[]>, force: string[] = []) => {
     const config = configOf({ a: {}, b: { deps: ['a'] }, c: { deps: [{ target: 'b', lookback: 3 }] } });
     return plan({
       config,
@@ -126,7 +126,7 @@ describe('lookbacks across the start of the range', () => {
       ...(floor ? { floor } : {}),
       calendar: JAN,
       present: new Map(Object.entries(present).map(([k, v]) => [k, new Set(v)])),
-      force: new Set(),
+      force: new Set(force),
     });
   };
 
@@ -140,6 +140,15 @@ describe('lookbacks across the start of the range', () => {
   it('never reaches before the floor (the config range start)', () => {
     const p = narrowed('2024-01-05', { a: [], b: [], c: JAN });
     expect(pendingOf(p)).toEqual({ a: allBut(...JAN.slice(0, 4)), b: allBut(...JAN.slice(0, 4)), c: JAN.slice(5) });
+  });
+
+  it('--force with --from rebuilds the forced target in the range only; history before it only where missing', () => {
+    const complete = narrowed('2024-01-01', { a: JAN, b: JAN, c: JAN }, ['b']);
+    // b is forced from 01-06 on, not back to 01-03 where c's lookback reaches; c reads the
+    // rebuilt dates, so it is pending from 01-06 on too.
+    expect(pendingOf(complete)).toEqual({ a: [], b: JAN.slice(5), c: JAN.slice(5) });
+    const gap = narrowed('2024-01-01', { a: JAN, b: allBut('2024-01-04'), c: JAN }, ['b']);
+    expect(pendingOf(gap)).toEqual({ a: [], b: ['2024-01-04', ...JAN.slice(5)], c: JAN.slice(5) });
   });
 
   it('without a floor (status) plans the range only', () => {
