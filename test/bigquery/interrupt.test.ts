@@ -44,7 +44,7 @@ describe('interrupting BigQuery writes', () => {
         const rerun = await rig.bftask([]);
         expect(rerun.stderr).toBe('');
         expect(rerun.code, rerun.stdout).toBe(0);
-        expect(rerun.stdout).toContain(`✔ 1 steps, ${ALL.length} dates built`);
+        expect(rerun.stdout).toContain(`✔ 1 step, ${ALL.length} dates built`);
         expect(rig.fake.rows('mart.out').map((r) => r.d).sort()).toEqual(ALL);
       },
     );

@@ -32,7 +32,7 @@ const seedForSql = (fake: FakeBigQuery) => {
 
 const tablesGet = (table: string) => (r: RecordedRequest) => r.method === 'GET' && r.path.endsWith(`/tables/${table}`);
 
-/** The text of every step log of the only run. */
+/** The text of every step log of the only run (files only: `latest` is a link to the run). */
 function logs(rig: BigQueryRig): string {
   const root = path.join(rig.project.dir, '.bftask', 'logs');
   const out: string[] = [];
@@ -40,7 +40,7 @@ function logs(rig: BigQueryRig): string {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else out.push(fs.readFileSync(full, 'utf8'));
+      else if (entry.isFile()) out.push(fs.readFileSync(full, 'utf8'));
     }
   };
   walk(root);

@@ -18,7 +18,7 @@ it('a streaming processor passes its check, and its dates count while still in t
       const build = await rig.bftask([]);
       expect(build.stderr).toBe('');
       expect(build.code, build.stdout).toBe(0);
-      expect(build.stdout).toContain('✔ 1 steps, 2 dates built');
+      expect(build.stdout).toContain('✔ 1 step, 2 dates built');
       // The rows never reached their partitions: the metadata alone lacks the 2nd and 3rd.
       // The rows (two per date) never reached their partitions: the metadata alone lacks the 2nd and 3rd.
       expect(rig.fake.partitions('src.events').map((p) => [p.partitionId, p.totalRows])).toEqual([
