@@ -206,24 +206,6 @@ describe('INFORMATION_SCHEMA.PARTITIONS', () => {
   });
 });
 
-describe('the streaming buffer', () => {
-  it('tabledata.insertAll rows are queryable at once, but PARTITIONS counts them in __STREAMING_UNPARTITIONED__ until flushed', async () => {
-    await bq.dataset('ds').table('events').insert([{ dt: '2024-01-07', user_id: 's', n: 7 }]);
-    const partitions = async () =>
-      (await bq.query("SELECT partition_id, total_rows FROM ds.INFORMATION_SCHEMA.PARTITIONS WHERE table_name = 'events' AND partition_id IN ('20240107', '__STREAMING_UNPARTITIONED__') ORDER BY 1"))[0];
-
-    const [[row]] = await bq.query("SELECT user_id FROM ds.events WHERE dt = '2024-01-07'");
-    expect(row).toEqual({ user_id: 's' });
-    expect(await partitions()).toEqual([{ partition_id: '__STREAMING_UNPARTITIONED__', total_rows: 1 }]);
-    expect((await bq.dataset('ds').table('events').getMetadata())[0].streamingBuffer).toMatchObject({ estimatedRows: '1' });
-    expect(fake.requests.find((r) => r.path.endsWith('/insertAll'))?.body).toMatchObject({ rows: [{ json: { dt: '2024-01-07' } }] });
-
-    fake.flushStreamingBuffer('ds.events');
-    expect(await partitions()).toEqual([{ partition_id: '20240107', total_rows: 1 }]);
-    expect((await bq.dataset('ds').table('events').getMetadata())[0].streamingBuffer).toBeUndefined();
-  });
-});
-
 describe('tables.get', () => {
   it('returns the Table resource of a partitioned table', async () => {
     const [meta] = await bq.dataset('ds').table('events').getMetadata();

@@ -1,34 +1,21 @@
 /**
  * A local fake of the BigQuery REST v2 endpoints that @google-cloud/bigquery 8
  * uses, backed by in-memory SQLite, so tests drive the real client library end
- * to end: request shapes, DATE and ARRAY parameters, pageToken paging,
- * jobComplete=false polling, partition-decorator writes and error bodies.
+ * to end: request shapes, DATE and ARRAY parameters (type-checked against the
+ * columns they are compared with), pageToken paging, jobs that run for a while
+ * and land, fail or are cancelled when they end, lookups that need the job's
+ * location, partition-decorator writes, the streaming buffer and error bodies.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Engine, type QuerySpec } from './fake/engine.js';
-import { cancelJob, dryRunResource, jobResource, Jobs, pollJob, queryResponse, type JobRecord } from './fake/jobs.js';
+import { cancelJob, dryRunResource, type FakeJob, jobResource, Jobs, jobView, pollJob, queryResponse, type JobRecord } from './fake/jobs.js';
+import { insertAll, tableResource } from './fake/tables.js';
 import { parseTableRef, Store, type TableMeta } from './fake/store.js';
 import { BqError, errorBody, type FieldInput, type RecordedRequest, type TimestampFormat } from './fake/wire.js';
 
+export type { FakeJob } from './fake/jobs.js';
 export type { RecordedRequest } from './fake/wire.js';
-
-/** A job as the fake's record shows it, for tests that check what ran, when and how it ended. */
-export interface FakeJob {
-  readonly jobId: string;
-  readonly location: string;
-  readonly sql: string;
-  readonly labels: Record<string, string>;
-  /** `dataset.table$decorator` of a write, else undefined. */
-  readonly destination: string | undefined;
-  readonly state: 'RUNNING' | 'DONE';
-  /** The error reason of a job that failed or was cancelled (`stopped`). */
-  readonly errorReason: string | undefined;
-  readonly cancelled: boolean;
-  /** Index in `requests` of the request that created the job, and of the one that saw it done. */
-  readonly createdAt: number;
-  readonly doneAt: number | undefined;
-}
 
 export interface FakeBigQuery {
   /** 'http://127.0.0.1:PORT': pass as `apiEndpoint`; paths without `/bigquery/v2` (BIGQUERY_EMULATOR_HOST style) work too. */
@@ -247,16 +234,7 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
       /^\/projects\/(?<project>[^/]+)\/datasets\/(?<dataset>[^/]+)\/tables\/(?<table>[^/]+)\/insertAll$/,
       (req, { project, dataset, table }) => {
         checkProject(project!, 'bigquery.tables.updateData');
-        const meta = store.requireTable(dataset!, table!);
-        const rows = ((req.body as { rows?: { json?: Record<string, unknown> }[] } | undefined)?.rows ?? []).map((r) => r.json ?? {});
-        // All or nothing, with a per-row error as BigQuery reports one (the fake has no skipInvalidRows).
-        const insertErrors = rows.flatMap((row, index) => {
-          const unknown = Object.keys(row).filter((k) => !meta.schema.some((f) => f.name === k));
-          return unknown.length > 0 ? [{ index, errors: [{ reason: 'invalid', location: unknown[0], message: 'no such field.' }] }] : [];
-        });
-        if (insertErrors.length > 0) return ok({ kind: 'bigquery#tableDataInsertAllResponse', insertErrors });
-        store.insertStreaming(meta, rows);
-        return ok({ kind: 'bigquery#tableDataInsertAllResponse' });
+        return ok(insertAll(store, store.requireTable(dataset!, table!), req.body));
       },
     ],
     [
@@ -266,31 +244,10 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
         checkProject(project!, 'bigquery.tables.get');
         const [tableId = ''] = table!.split('$');
         if (!store.hasDataset(dataset!)) throw new BqError(404, 'notFound', `Not found: Dataset ${projectId}:${dataset}`);
-        return ok(tableResource(store.requireTable(dataset!, tableId)));
+        return ok(tableResource(store, store.requireTable(dataset!, tableId)));
       },
     ],
   ];
-  const tableResource = (meta: TableMeta) => ({
-    kind: 'bigquery#table',
-    etag: `"${meta.lastModifiedTime}"`,
-    id: `${projectId}:${meta.dataset}.${meta.table}`,
-    selfLink: `/bigquery/v2/projects/${projectId}/datasets/${meta.dataset}/tables/${meta.table}`,
-    tableReference: { projectId, datasetId: meta.dataset, tableId: meta.table },
-    schema: { fields: meta.schema },
-    ...(meta.partitioning ? { timePartitioning: { type: meta.partitioning.type, field: meta.partitioning.field } } : {}),
-    // Present only while rows sit in the streaming buffer.
-    ...(meta.streaming.size > 0
-      ? { streamingBuffer: { estimatedRows: String(meta.streaming.size), estimatedBytes: '0', oldestEntryTime: String(meta.oldestStreamed) } }
-      : {}),
-    numBytes: String(store.numBytes(meta)),
-    numLongTermBytes: '0',
-    numRows: String(store.numRows(meta)),
-    creationTime: String(meta.creationTime),
-    lastModifiedTime: String(meta.lastModifiedTime),
-    type: 'TABLE',
-    location,
-  });
-
   const route = (req: RecordedRequest): Reply => {
     const failure = failures.find((f) => f.remaining > 0 && f.match(req));
     if (failure) {
@@ -383,22 +340,7 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
       jobFailures.push({ match, error: new BqError(error.status ?? 403, error.reason, error.message), remaining: times });
     },
     jobs() {
-      return jobs.all().map((job) => {
-        const query = (job.configuration.query ?? {}) as { query?: string; destinationTable?: { datasetId?: string; tableId?: string } };
-        const dest = query.destinationTable;
-        return {
-          jobId: job.jobId,
-          location: job.location,
-          sql: String(query.query),
-          labels: (job.configuration.labels ?? {}) as Record<string, string>,
-          destination: dest ? `${dest.datasetId}.${dest.tableId}` : undefined,
-          state: job.state,
-          errorReason: job.error?.reason,
-          cancelled: job.cancelled === true,
-          createdAt: job.createdAt,
-          doneAt: job.doneAt,
-        };
-      });
+      return jobs.all().map(jobView);
     },
     async close() {
       // The client keeps connections alive; close them or server.close() waits for their timeout.

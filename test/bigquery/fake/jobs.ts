@@ -114,6 +114,41 @@ export function cancelJob(job: JobRecord, at: number): void {
   job.error = new BqError(400, 'stopped', 'Job execution was cancelled: User requested cancellation');
 }
 
+/** A job as the fake's record shows it, for tests that check what ran, when and how it ended. */
+export interface FakeJob {
+  readonly jobId: string;
+  readonly location: string;
+  readonly sql: string;
+  readonly labels: Record<string, string>;
+  /** `dataset.table$decorator` of a write, else undefined. */
+  readonly destination: string | undefined;
+  readonly state: 'RUNNING' | 'DONE';
+  /** The error reason of a job that failed or was cancelled (`stopped`). */
+  readonly errorReason: string | undefined;
+  readonly cancelled: boolean;
+  /** Index in `requests` of the request that created the job, and of the one that saw it done. */
+  readonly createdAt: number;
+  readonly doneAt: number | undefined;
+}
+
+/** What tests see of a job (FakeBigQuery.jobs()). */
+export function jobView(job: JobRecord): FakeJob {
+  const query = (job.configuration.query ?? {}) as { query?: string; destinationTable?: { datasetId?: string; tableId?: string } };
+  const dest = query.destinationTable;
+  return {
+    jobId: job.jobId,
+    location: job.location,
+    sql: String(query.query),
+    labels: (job.configuration.labels ?? {}) as Record<string, string>,
+    destination: dest ? `${dest.datasetId}.${dest.tableId}` : undefined,
+    state: job.state,
+    errorReason: job.error?.reason,
+    cancelled: job.cancelled === true,
+    createdAt: job.createdAt,
+    doneAt: job.doneAt,
+  };
+}
+
 function reference(job: JobRecord) {
   return { projectId: job.projectId, jobId: job.jobId, location: job.location };
 }

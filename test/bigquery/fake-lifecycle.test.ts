@@ -1,6 +1,7 @@
-// The fake runs jobs like BigQuery: a job stays RUNNING for a while, its write lands only when it
-// completes, it can fail after running, a cancelled job writes nothing, lookups need the job's
-// location, and parameters are type-checked against the columns they are compared with.
+// The fake behaves like BigQuery over time: a job stays RUNNING for a while, its write lands only
+// when it completes, it can fail after running, a cancelled job writes nothing, lookups need the
+// job's location, parameters are type-checked against the columns they are compared with, and
+// streamed rows sit in the streaming buffer until it is flushed.
 import { BigQuery } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -149,5 +150,24 @@ describe('parameter types', () => {
       },
     });
     expect(rows).toEqual([{ a: BigQuery.date('2024-01-01'), b: BigQuery.date('2024-01-01'), dt: BigQuery.datetime('2024-01-01T23:30:00') }]);
+  });
+});
+
+describe('the streaming buffer', () => {
+  it('tabledata.insertAll rows are queryable at once, but PARTITIONS counts them in __STREAMING_UNPARTITIONED__ until flushed', async () => {
+    const bq = await start();
+    await bq.dataset('ds').table('events').insert([{ d: '2024-01-07', s: 'streamed' }]);
+    const partitions = async () =>
+      (await bq.query("SELECT partition_id, total_rows FROM ds.INFORMATION_SCHEMA.PARTITIONS WHERE table_name = 'events' AND partition_id IN ('20240107', '__STREAMING_UNPARTITIONED__') ORDER BY 1"))[0];
+
+    const [[row]] = await bq.query("SELECT s FROM ds.events WHERE d = '2024-01-07'");
+    expect(row).toEqual({ s: 'streamed' });
+    expect(await partitions()).toEqual([{ partition_id: '__STREAMING_UNPARTITIONED__', total_rows: 1 }]);
+    expect((await bq.dataset('ds').table('events').getMetadata())[0].streamingBuffer).toMatchObject({ estimatedRows: '1' });
+    expect(fake.requests.find((r) => r.path.endsWith('/insertAll'))?.body).toMatchObject({ rows: [{ json: { d: '2024-01-07' } }] });
+
+    fake.flushStreamingBuffer('ds.events');
+    expect(await partitions()).toEqual([{ partition_id: '20240107', total_rows: 1 }]);
+    expect((await bq.dataset('ds').table('events').getMetadata())[0].streamingBuffer).toBeUndefined();
   });
 });
