@@ -1,7 +1,8 @@
 // BigQuery's per-table update quotas: bftask keeps at most maxTableWrites write jobs in flight
-// per table, across the dates of one step and across steps of the same table.
+// per table, across the dates of one step and across steps of the same table. And coverage
+// queries run at most 8 at once.
 import { describe, expect, it } from 'vitest';
-import { days, maxOverlap, seedTable, withRig, writeIntervals } from './cli-rig.js';
+import { days, isDistinctQuery, maxOverlap, seedTable, withRig, writeIntervals } from './cli-rig.js';
 
 const RANGE = ['2024-01-01', '2024-01-05'] as const;
 const ALL = days(...RANGE);
@@ -47,5 +48,29 @@ describe.concurrent('per-table write bound', () => {
     const peak = await peakWrites(3, 1);
     expect(peak).toBeGreaterThan(1);
     expect(peak).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('read bound', () => {
+  it('at most 8 coverage queries run at once, by the server\'s record of its jobs', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    const targets = `{ ${names.map((n) => `${n}: { table: 'raw.${n}', dateColumn: 'd', run: writer('raw.${n}') }`).join(', ')} }`;
+    await withRig(
+      { targets, range: RANGE },
+      (fake) => {
+        // Not day-partitioned: each table is one SELECT DISTINCT, each RUNNING for 3 reports.
+        for (const n of names) seedTable(fake, `raw.${n}`, ALL, { unpartitioned: true });
+        fake.options.incompletePolls = 3;
+      },
+      async (rig) => {
+        const result = await rig.bftask(['status']);
+        expect(result.stderr).toBe('');
+        expect(result.code, result.stdout).toBe(0);
+        const scans = rig.fake.jobs().filter(isDistinctQuery);
+        expect(scans).toHaveLength(names.length);
+        // A job is running from the request that created it to the one that found it done.
+        expect(maxOverlap(scans.map((j) => ({ from: j.createdAt, to: j.doneAt! })))).toBe(8);
+      },
+    );
   });
 });

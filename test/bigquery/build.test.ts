@@ -1,10 +1,12 @@
 // A full build on BigQuery through the real CLI: a command target whose command writes through
-// the fake, and a SQL target written by bftask one WRITE_TRUNCATE job per date partition.
+// the fake, and a SQL target written by bftask one WRITE_TRUNCATE job per date partition, every
+// job labelled with the run's id, which is its log folder's name.
 import fs from 'node:fs';
 import path from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
 import { describe, expect, it } from 'vitest';
+import { newRunId } from '../../src/run/logs.js';
 import { compact, DEFAULT_CAP, days, param, PROJECT, seedTable, sentQueries, type SentQuery, withRig } from './cli-rig.js';
 
 const RANGE = ['2024-01-01', '2024-01-05'] as const;
@@ -22,7 +24,7 @@ const TARGETS = `{
 const writesInto = (queries: SentQuery[], table: string) => queries.filter((q) => q.destination?.startsWith(`${table}$`));
 
 /** writer.log: one line per run of the fixture command. */
-function writerRuns(dir: string): { table: string; dates: string[]; emulator: string; project: string; location: string; credentials: null }[] {
+function writerRuns(dir: string): { table: string; dates: string[]; emulator: string; project: string; location: string; credentials: null; warehouse: string; dataset: null }[] {
   const file = path.join(dir, 'writer.log');
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 }
@@ -39,18 +41,32 @@ describe('build on BigQuery', () => {
       async (rig) => {
         const { fake, project } = rig;
 
+        // Other runs hold the log folders of the next minute, so this run's id gets a -2 suffix.
+        const logs = path.join(project.dir, '.bftask', 'logs');
+        const now = Date.now();
+        for (let s = 0; s < 60; s++) fs.mkdirSync(path.join(logs, newRunId(new Date(now + s * 1000))), { recursive: true });
+
         // First run: the command writes events' missing dates, then bftask writes every date of daily.
         let from = fake.requests.length;
-        const first = await rig.bftask([]);
+        // The same local time in bftask as here, whatever TZ this process has.
+        const first = await rig.bftask([], { env: { TZ: Intl.DateTimeFormat().resolvedOptions().timeZone } });
         expect(first.stderr).toBe('');
         expect(first.code, first.stdout).toBe(0);
         expect(first.stdout).toContain(`✔ 2 steps, ${ALL.length - EVENTS_SEEDED.length + ALL.length} dates built`);
         let queries = sentQueries(rig.since(from));
 
+        // One run id: every job bftask sent (coverage, writes, checks) is labelled with the run's folder name.
+        const folder = fs.readlinkSync(path.join(logs, 'latest'));
+        expect(folder).toMatch(/^\d{8}-\d{6}-2$/);
+        const ours = queries.filter((q) => q.labels.writer === undefined);
+        expect(new Set(ours.map((q) => q.labels.bftask_target))).toEqual(new Set(['coverage', 'daily']));
+        expect(new Set(ours.map((q) => q.labels.bftask_run))).toEqual(new Set([folder]));
+
         // The command got the warehouse through its environment and wrote through the fake.
         const missingEvents = ALL.filter((d) => !EVENTS_SEEDED.includes(d));
         expect(writerRuns(project.dir)).toEqual([
-          { table: 'src.events', dates: missingEvents, emulator: fake.url, project: PROJECT, location: 'US', credentials: null },
+          // BFTASK_WAREHOUSE=bigquery; no BFTASK_BIGQUERY_DATASET, as the config sets no dataset.
+          { table: 'src.events', dates: missingEvents, emulator: fake.url, project: PROJECT, location: 'US', credentials: null, warehouse: 'bigquery', dataset: null },
         ]);
         expect(writesInto(queries, 'src.events').map((q) => q.destination).sort()).toEqual(missingEvents.map((d) => `src.events$${compact(d)}`));
         expect(fake.partitions('src.events').map((p) => [p.partitionId, p.totalRows])).toEqual([
@@ -70,7 +86,6 @@ describe('build on BigQuery', () => {
           expect(param(q, 'end')).toEqual({ type: 'DATE', value: date });
           expect(q.maximumBytesBilled).toBe(DEFAULT_CAP);
           expect(q.labels.bftask_target).toBe('daily');
-          expect(q.labels.bftask_run).toMatch(/^\d{8}-\d{6}/);
           expect(q.location).toBe('US');
         }
         // daily's writes started only after events was complete (it depends on events).

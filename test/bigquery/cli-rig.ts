@@ -14,6 +14,8 @@ import { type FakeBigQuery, type RecordedRequest, startFakeBigQuery } from './fa
 export const PROJECT = 'test-project';
 /** The fixture command that writes partitions through the fake (see writer.mjs). */
 export const WRITER = path.join(ROOT, 'test', 'bigquery', 'writer.mjs');
+/** The first retry wait the rig gives bftask (BFTASK_BIGQUERY_BACKOFF_MS), so retries take no real time. */
+export const BACKOFF_MS = 10;
 /** `DEFAULT_MAX_BYTES_BILLED` in src/warehouse/bigquery/warehouse.ts: 10 GiB. */
 export const DEFAULT_CAP = String(10 * 1024 ** 3);
 
@@ -56,19 +58,21 @@ export interface BigQueryConfigOptions {
   readonly range?: readonly [string, string];
   /** Other top-level config properties, as source. */
   readonly extra?: string;
-  /** `apiEndpoint` (default: the fake's URL). */
-  readonly endpoint?: string;
+  /** `apiEndpoint` (default: the fake's URL; null: none, i.e. Google's own endpoint). */
+  readonly endpoint?: string | null;
+  /** `location` (default: US); the fake runs there too. */
+  readonly location?: string;
   /** `projectId` (default: the fake's, test-project). */
   readonly projectId?: string;
 }
 
-/** A backfill.config.ts on `bigquery({ projectId: 'test-project', location: 'US', ... })`. */
+/** A backfill.config.ts on `bigquery({ projectId: 'test-project', location: 'US', apiEndpoint: fake, ... })`. */
 export function bigqueryConfig(fakeUrl: string, options: BigQueryConfigOptions): string {
   const [start, end] = options.range ?? ['2024-01-01', '2024-01-10'];
   return `import { bigquery, defineConfig } from 'bftask';
 const writer = (table: string, ...extra: string[]) => ${JSON.stringify(['node', WRITER])}.concat(['--table', table, ...extra]);
 export default defineConfig({
-  warehouse: bigquery({ projectId: ${JSON.stringify(options.projectId ?? PROJECT)}, location: 'US', apiEndpoint: ${JSON.stringify(options.endpoint ?? fakeUrl)}, ${options.warehouse ?? ''} }),
+  warehouse: bigquery({ projectId: ${JSON.stringify(options.projectId ?? PROJECT)}, location: ${JSON.stringify(options.location ?? 'US')}, ${options.endpoint === null ? '' : `apiEndpoint: ${JSON.stringify(options.endpoint ?? fakeUrl)},`} ${options.warehouse ?? ''} }),
   range: { start: '${start}', end: '${end}' },
   ${options.extra ?? ''}
   targets: ${options.targets},
@@ -81,8 +85,9 @@ export interface BigQueryRig {
   readonly trap: MetadataTrap;
   readonly project: Project;
   /**
-   * Runs `bftask ...args` with no Google credentials and the metadata server replaced by the
-   * trap; unless `probeExpected`, checks that nothing asked the metadata server anything.
+   * Runs `bftask ...args` with no Google credentials, the metadata server replaced by the trap
+   * and retries waiting BACKOFF_MS, 2×, 4×…; unless `probeExpected`, checks that nothing asked the
+   * metadata server anything.
    */
   bftask(args: readonly string[], options?: { env?: Record<string, string>; probeExpected?: boolean }): Promise<CliResult>;
   /** Requests recorded since `from` (an index into fake.requests). */
@@ -92,7 +97,7 @@ export interface BigQueryRig {
 
 /** Starts a fake and a metadata trap, and writes a project whose config points at the fake. */
 export async function startRig(config: BigQueryConfigOptions, seed?: (fake: FakeBigQuery) => void): Promise<BigQueryRig> {
-  const fake = await startFakeBigQuery({ projectId: PROJECT, location: 'US' });
+  const fake = await startFakeBigQuery({ projectId: PROJECT, location: config.location ?? 'US' });
   const trap = await startMetadataTrap();
   seed?.(fake);
   const project = makeProject({ 'backfill.config.ts': bigqueryConfig(fake.url, config) });
@@ -107,6 +112,7 @@ export async function startRig(config: BigQueryConfigOptions, seed?: (fake: Fake
           HOME: project.dir,
           CLOUDSDK_CONFIG: path.join(project.dir, 'no-gcloud'),
           GCE_METADATA_HOST: trap.host,
+          BFTASK_BIGQUERY_BACKOFF_MS: String(BACKOFF_MS),
           ...options.env,
         },
       });
@@ -188,8 +194,23 @@ export function sentQueries(requests: readonly RecordedRequest[]): SentQuery[] {
   return out;
 }
 
-export const isPartitionsQuery = (q: SentQuery): boolean => /INFORMATION_SCHEMA\.PARTITIONS/i.test(q.sql);
-export const isDistinctQuery = (q: SentQuery): boolean => /SELECT\s+DISTINCT/i.test(q.sql);
+export const isPartitionsQuery = (q: { readonly sql: string }): boolean => /INFORMATION_SCHEMA\.PARTITIONS/i.test(q.sql);
+
+/** The query a jobs.insert request carries, for failNext/failJob matchers; undefined for other requests. */
+export function insertedQuery(r: RecordedRequest): SentQuery | undefined {
+  return r.method === 'POST' && /\/projects\/[^/]+\/jobs$/.test(r.path) ? sentQueries([r])[0] : undefined;
+}
+
+/** Matches the jobs.insert of a PARTITIONS query about exactly these tables, in any order (e.g. one step's check). */
+export const partitionsQueryOf = (...tables: string[]) => (r: RecordedRequest): boolean => {
+  const q = insertedQuery(r);
+  const asked = q && isPartitionsQuery(q) ? (param(q, 'tables')?.value as string[]) : undefined;
+  return asked !== undefined && JSON.stringify([...asked].sort()) === JSON.stringify([...tables].sort());
+};
+
+/** Matches the jobs.insert of a write into `dataset.table$YYYYMMDD`. */
+export const writeInto = (partition: string) => (r: RecordedRequest): boolean => insertedQuery(r)?.destination === partition;
+export const isDistinctQuery = (q: { readonly sql: string }): boolean => /SELECT\s+DISTINCT/i.test(q.sql);
 
 /** A named parameter's sent value: a scalar's value, an array's values, or the raw parameterValue. */
 export function param(q: SentQuery, name: string): { type: string | undefined; value: unknown } | undefined {

@@ -138,7 +138,7 @@ describe.concurrent('coverage on BigQuery', () => {
     );
   });
 
-  it('tables not day-partitioned on the date column fall back to SELECT DISTINCT with DATE parameters that carry values', async () => {
+  it('tables not day-partitioned on the date column fall back to SELECT DISTINCT with DATE parameters that carry values; results span pages', async () => {
     const fallbacks = {
       'raw.logs': { dates: ['2023-12-31', '2024-01-01', '2024-01-02', '2024-01-05', '2024-01-11'], options: { unpartitioned: true } },
       'raw.hits': { dates: ALL.slice(0, 4), options: { partitionField: 'ts' } },
@@ -155,6 +155,8 @@ describe.concurrent('coverage on BigQuery', () => {
       (fake) => {
         for (const [table, { dates, options }] of Object.entries(fallbacks)) seedTable(fake, table, dates, options);
         seedTable(fake, 'src.events', ALL.slice(1));
+        // Two rows a page: every result here but monthly's (2 dates) spans several.
+        fake.options.pageSize = 2;
       },
       async (rig) => {
         const from = rig.fake.requests.length;
@@ -181,6 +183,14 @@ describe.concurrent('coverage on BigQuery', () => {
           'test-project.raw.logs',
           'test-project.raw.monthly',
         ]);
+        // Each was read to its last page: 9 partition rows, 3 and 4 dates, 2 to a page: after the
+        // first, 4 more pages of partitions, 1 of logs, 1 of hits.
+        const pages = rig.since(from).filter((r) => r.method === 'GET' && r.path.includes('/queries/') && r.query.pageToken !== undefined);
+        const readOf = (path: string) => {
+          const job = rig.fake.jobs().find((j) => path.endsWith(`/queries/${j.jobId}`))!;
+          return isPartitionsQuery(job) ? 'partitions' : /FROM `test-project\.raw\.(\w+)`/.exec(job.sql)?.[1];
+        };
+        expect(pages.map((p) => readOf(p.path)).sort()).toEqual(['hits', 'logs', 'partitions', 'partitions', 'partitions', 'partitions']);
         for (const q of distinct) {
           expect(q.sql).toMatch(/SELECT DISTINCT `d`[\s\S]*WHERE `d` BETWEEN @start AND @end/);
           // BigQuery.date(...): a plain string typed DATE would arrive as parameterValue {} (NULL).
@@ -210,4 +220,5 @@ describe.concurrent('coverage on BigQuery', () => {
       expect(stdout).toMatch(new RegExp(`partitions +test-project\\.mart +${n(bytes.mart)} bytes`));
     });
   });
+
 });

@@ -1,11 +1,11 @@
 // BigQuery failures as users see them through the real CLI: configuration problems end bftask
 // with exit 2 and one line on stderr; runtime problems of a write fail the step (exit 1), and
-// rate limits are retried.
+// rate limits are retried (more in retry.test.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliResult } from '../rig.js';
-import { compact, days, type BigQueryRig, seedTable, sentQueries, withRig } from './cli-rig.js';
+import { BACKOFF_MS, compact, days, type BigQueryRig, seedTable, sentQueries, withRig } from './cli-rig.js';
 import type { FakeBigQuery, RecordedRequest } from './fake-server.js';
 
 const RANGE = ['2024-01-01', '2024-01-05'] as const;
@@ -124,12 +124,10 @@ describe.concurrent('BigQuery errors', () => {
         ALL.flatMap((d) => (d === '2024-01-02' ? [`mart.out$${compact(d)}`, `mart.out$${compact(d)}`] : [`mart.out$${compact(d)}`])),
       );
       expect(rig.fake.rows('mart.out').map((r) => r.d).sort()).toEqual(ALL);
-      // The retry waited: the log stamps the failure and the success of that date.
-      const log = stepLog(rig, 'out');
-      const stamp = (pattern: RegExp) => Date.parse(log.split('\n').find((l) => pattern.test(l))!.split(' ')[0]!);
-      const failedAt = stamp(/2024-01-02: .*rate limit/i);
-      const doneAt = stamp(/2024-01-02: job .* done/);
-      expect(doneAt - failedAt).toBeGreaterThanOrEqual(900);
+      // The retry came after a backoff, which the log names (the rig shortens it to BACKOFF_MS).
+      const wait = /2024-01-02: writing \S+: rate limit: .* — trying again in (\d+) ms/.exec(stepLog(rig, 'out'))?.[1];
+      expect(Number(wait)).toBeGreaterThanOrEqual(BACKOFF_MS);
+      expect(Number(wait)).toBeLessThanOrEqual(BACKOFF_MS * 1.5);
     });
   });
 
@@ -161,6 +159,17 @@ describe.concurrent('BigQuery errors', () => {
       const key = path.join(rig.project.dir, 'missing-key.json');
       const line = configFailure(await rig.bftask(['status'], { env: { GOOGLE_APPLICATION_CREDENTIALS: key } }));
       expect(line).toContain(`GOOGLE_APPLICATION_CREDENTIALS names ${key} that cannot be read`);
+      expect(rig.fake.requests).toEqual([]);
+    });
+  });
+
+  // Google's own endpoint (no apiEndpoint): credentials are looked for before any request, so
+  // nothing is sent anywhere, and the trap stands where the metadata server would be.
+  it('no credentials at all for Google\'s endpoint (no key file, no gcloud, no metadata server): exit 2 saying how to log in', async () => {
+    await withRig({ targets: COMMAND_TARGET, range: RANGE, endpoint: null }, seedEvents, async (rig) => {
+      const line = configFailure(await rig.bftask(['status'], { probeExpected: true }));
+      expect(line).toBe('bftask: connecting to BigQuery: no Google credentials: run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS');
+      expect(rig.trap.hits.length).toBeGreaterThan(0);
       expect(rig.fake.requests).toEqual([]);
     });
   });

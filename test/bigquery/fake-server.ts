@@ -1,16 +1,20 @@
 /**
  * A local fake of the BigQuery REST v2 endpoints that @google-cloud/bigquery 8
  * uses, backed by in-memory SQLite, so tests drive the real client library end
- * to end: request shapes, DATE and ARRAY parameters, pageToken paging,
- * jobComplete=false polling, partition-decorator writes and error bodies.
+ * to end: request shapes, DATE and ARRAY parameters (type-checked against the
+ * columns they are compared with), pageToken paging, jobs that run for a while
+ * and land, fail or are cancelled when they end, lookups that need the job's
+ * location, partition-decorator writes, the streaming buffer and error bodies.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Engine, type QuerySpec } from './fake/engine.js';
-import { dryRunResource, jobResource, Jobs, pollJob, queryResponse, type JobRecord } from './fake/jobs.js';
+import { cancelJob, dryRunResource, type FakeJob, jobResource, Jobs, jobView, pollJob, queryResponse, type JobRecord } from './fake/jobs.js';
+import { insertAll, tableResource } from './fake/tables.js';
 import { parseTableRef, Store, type TableMeta } from './fake/store.js';
 import { BqError, errorBody, type FieldInput, type RecordedRequest, type TimestampFormat } from './fake/wire.js';
 
+export type { FakeJob } from './fake/jobs.js';
 export type { RecordedRequest } from './fake/wire.js';
 
 export interface FakeBigQuery {
@@ -26,25 +30,33 @@ export interface FakeBigQuery {
   ): void;
   /** Seeds rows directly (DATE as 'YYYY-MM-DD' or Date, TIMESTAMP as Date or ISO string); updates partition metadata. */
   insertRows(ref: string, rows: Record<string, unknown>[]): void;
+  /** Streams rows as tabledata.insertAll does: queryable, but in the streaming buffer until flushed. */
+  streamRows(ref: string, rows: Record<string, unknown>[]): void;
+  /** Moves a table's streaming buffer into its date partitions. */
+  flushStreamingBuffer(ref: string): void;
   /** The table's rows as plain values, in insertion order. */
   rows(ref: string): Record<string, unknown>[];
-  /** Partition metadata as INFORMATION_SCHEMA.PARTITIONS reports it, sorted by id. */
+  /** Partition metadata as INFORMATION_SCHEMA.PARTITIONS reports it, sorted by id (code points, as ORDER BY sorts). */
   partitions(ref: string): { partitionId: string; totalRows: number; lastModifiedTime: number }[];
   /** Make the next request(s) matching `match` fail with this HTTP status and BigQuery error body. */
   failNext(match: (req: RecordedRequest) => boolean, error: { status: number; reason: string; message: string }, times?: number): void;
   /**
    * Make the next query job(s) whose jobs.insert or jobs.query request matches `match` fail as a
-   * job rather than as a request: jobs.insert answers 200 with the job DONE and this
-   * `status.errorResult` (how BigQuery reports rateLimitExceeded "too many table update
-   * operations" or quotaExceeded), jobs.query answers with the error. Nothing is run or written.
-   * `status` (default 403) is the HTTP status if the error is later served by getQueryResults.
+   * job rather than as a request: the job is created, stays RUNNING like any other (see
+   * `incompletePolls`), then ends with this error instead of running its query, so nothing is
+   * written — how BigQuery reports rateLimitExceeded "too many table update operations" or
+   * quotaExceeded. jobs.get then shows it as `status.errorResult`; getQueryResults (and a
+   * jobs.query that finds it done at once) as an HTTP error with `status` (default 403).
    */
   failJob(match: (req: RecordedRequest) => boolean, error: { reason: string; message: string; status?: number }, times?: number): void;
+  /** Every job created so far, in creation order (dry runs create none). */
+  jobs(): FakeJob[];
   /**
    * Knobs, read when a job is created or a page is served:
    * - `pageSize` (default 1000): most rows per page; a smaller `maxResults` from the client wins.
-   * - `incompletePolls` (default 0): a new job's first N status answers say "not done" — the
-   *   jobs.query / jobs.insert response itself counts, then getQueryResults / jobs.get calls.
+   * - `incompletePolls` (default 0): a new job's first N status answers say "still running" — the
+   *   jobs.query / jobs.insert response itself counts, then getQueryResults / jobs.get calls. The
+   *   job's query runs (and its write lands) on the answer that says it is done.
    *   A function gets the creating request, to hold back only some jobs.
    * - `bytesPerQuery`: the estimate (totalBytesProcessed). Default: 10 MiB for
    *   INFORMATION_SCHEMA queries, else the logical bytes of every table the SQL names.
@@ -93,23 +105,27 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
     return useInt64 === true || useInt64 === 'true' || outputFormat === 'INT64' ? 'int64' : 'float';
   };
 
-  /** Runs a query spec as a new job; failures of non-dry-run jobs.insert jobs are kept on the job. */
-  const runJob = (req: RecordedRequest, jobId: string, jobLocation: string, configuration: Record<string, unknown>, spec: QuerySpec, keepError: boolean): JobRecord => {
-    const job: JobRecord = { projectId, jobId, location: jobLocation, configuration, creationTime: Date.now(), pendingPolls: typeof knobs.incompletePolls === 'function' ? knobs.incompletePolls(req) : knobs.incompletePolls };
+  /** The log index of the request being served: requests are served one at a time, in order. */
+  const now = () => requests.length - 1;
+
+  /**
+   * A new job that stays RUNNING for the `incompletePolls` knob's count of status reports and
+   * runs its query (or fails, if failJob matched) only when a report finds it done.
+   */
+  const newJob = (req: RecordedRequest, jobId: string, jobLocation: string, configuration: Record<string, unknown>, spec: QuerySpec): JobRecord => {
     const failure = jobFailures.find((f) => f.remaining > 0 && f.match(req));
-    if (failure) {
-      failure.remaining -= 1;
-      if (!keepError) throw failure.error;
-      job.error = failure.error;
-      return job;
-    }
-    try {
-      job.outcome = engine.run(spec);
-    } catch (e) {
-      if (!(e instanceof BqError) || !keepError) throw e;
-      job.error = e;
-    }
-    return job;
+    if (failure) failure.remaining -= 1;
+    return {
+      projectId,
+      jobId,
+      location: jobLocation,
+      configuration,
+      creationTime: Date.now(),
+      pendingPolls: typeof knobs.incompletePolls === 'function' ? knobs.incompletePolls(req) : knobs.incompletePolls,
+      work: failure ? { fail: failure.error } : { run: () => engine.run(spec) },
+      state: 'RUNNING',
+      createdAt: now(),
+    };
   };
 
   const handlers: [string, RegExp, Handler][] = [
@@ -125,7 +141,7 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
         );
         const page = { maxResults: body.maxResults as number | undefined };
         const repeated = jobs.byRequest(body.requestId);
-        if (repeated) return ok(queryResponse('bigquery#queryResponse', repeated, pollJob(repeated), page, knobs.pageSize, ts));
+        if (repeated) return ok(queryResponse('bigquery#queryResponse', repeated, pollJob(repeated, now()), page, knobs.pageSize, ts));
         requireStandardSql(body.useLegacySql);
         const spec = querySpec(body);
         const jobLocation = typeof body.location === 'string' ? body.location : location;
@@ -133,11 +149,16 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
           query: { query: body.query, useLegacySql: false, priority: 'INTERACTIVE', ...pick(body, ['queryParameters', 'parameterMode', 'maximumBytesBilled', 'defaultDataset']) },
           ...pick(body, ['labels', 'dryRun']),
         };
-        const job = runJob(req, jobs.newId(), jobLocation, configuration, spec, false);
+        const job = newJob(req, jobs.newId(), jobLocation, configuration, spec);
         // A dry run creates no job to poll: answer complete, with the estimate and no rows.
-        if (spec.dryRun) return ok(queryResponse('bigquery#queryResponse', job, true, page, knobs.pageSize, ts));
+        if (spec.dryRun) {
+          job.pendingPolls = 0;
+          pollJob(job, now());
+          return ok(queryResponse('bigquery#queryResponse', job, true, page, knobs.pageSize, ts));
+        }
         jobs.add(job, typeof body.requestId === 'string' ? body.requestId : undefined);
-        return ok(queryResponse('bigquery#queryResponse', job, pollJob(job), page, knobs.pageSize, ts));
+        // The answer to jobs.query is the job's first status report; an error then is the request's.
+        return ok(queryResponse('bigquery#queryResponse', job, pollJob(job, now()), page, knobs.pageSize, ts));
       },
     ],
     [
@@ -147,7 +168,8 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
         checkProject(project!, 'bigquery.jobs.get');
         const job = jobs.get(id!, req.query.location);
         const ts = timestampFormat(req.query['formatOptions.useInt64Timestamp'], req.query['formatOptions.timestampOutputFormat']);
-        return ok(queryResponse('bigquery#getQueryResultsResponse', job, pollJob(job), req.query, knobs.pageSize, ts));
+        // A job that failed after running answers with its error as the HTTP status (e.g. 403 rateLimitExceeded).
+        return ok(queryResponse('bigquery#getQueryResultsResponse', job, pollJob(job, now()), req.query, knobs.pageSize, ts));
       },
     ],
     [
@@ -168,9 +190,9 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
           return ok(dryRunResource(projectId, jobLocation, configuration, outcome));
         }
         if (jobs.has(jobId)) throw new BqError(409, 'duplicate', `Already Exists: Job ${projectId}:${jobLocation}.${jobId}`);
-        const job = runJob(req, jobId, jobLocation, configuration, spec, true);
+        const job = newJob(req, jobId, jobLocation, configuration, spec);
         jobs.add(job);
-        return ok(jobResource(job, pollJob(job)));
+        return ok(jobResource(job, pollJob(job, now())));
       },
     ],
     [
@@ -179,7 +201,7 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
       (req, { project, id }) => {
         checkProject(project!, 'bigquery.jobs.get');
         const job = jobs.get(id!, req.query.location);
-        return ok(jobResource(job, pollJob(job)));
+        return ok(jobResource(job, pollJob(job, now())));
       },
     ],
     [
@@ -188,6 +210,7 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
       (req, { project, id }) => {
         checkProject(project!, 'bigquery.jobs.update');
         const job = jobs.get(id!, req.query.location);
+        cancelJob(job, now());
         return ok({ kind: 'bigquery#jobCancelResponse', job: jobResource(job, true) });
       },
     ],
@@ -207,33 +230,24 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
       },
     ],
     [
+      'POST',
+      /^\/projects\/(?<project>[^/]+)\/datasets\/(?<dataset>[^/]+)\/tables\/(?<table>[^/]+)\/insertAll$/,
+      (req, { project, dataset, table }) => {
+        checkProject(project!, 'bigquery.tables.updateData');
+        return ok(insertAll(store, store.requireTable(dataset!, table!), req.body));
+      },
+    ],
+    [
       'GET',
       /^\/projects\/(?<project>[^/]+)\/datasets\/(?<dataset>[^/]+)\/tables\/(?<table>[^/]+)$/,
       (_req, { project, dataset, table }) => {
         checkProject(project!, 'bigquery.tables.get');
         const [tableId = ''] = table!.split('$');
         if (!store.hasDataset(dataset!)) throw new BqError(404, 'notFound', `Not found: Dataset ${projectId}:${dataset}`);
-        return ok(tableResource(store.requireTable(dataset!, tableId)));
+        return ok(tableResource(store, store.requireTable(dataset!, tableId)));
       },
     ],
   ];
-  const tableResource = (meta: TableMeta) => ({
-    kind: 'bigquery#table',
-    etag: `"${meta.lastModifiedTime}"`,
-    id: `${projectId}:${meta.dataset}.${meta.table}`,
-    selfLink: `/bigquery/v2/projects/${projectId}/datasets/${meta.dataset}/tables/${meta.table}`,
-    tableReference: { projectId, datasetId: meta.dataset, tableId: meta.table },
-    schema: { fields: meta.schema },
-    ...(meta.partitioning ? { timePartitioning: { type: meta.partitioning.type, field: meta.partitioning.field } } : {}),
-    numBytes: String(store.numBytes(meta)),
-    numLongTermBytes: '0',
-    numRows: String(store.numRows(meta)),
-    creationTime: String(meta.creationTime),
-    lastModifiedTime: String(meta.lastModifiedTime),
-    type: 'TABLE',
-    location,
-  });
-
   const route = (req: RecordedRequest): Reply => {
     const failure = failures.find((f) => f.remaining > 0 && f.match(req));
     if (failure) {
@@ -305,12 +319,18 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
     insertRows(ref, rows) {
       store.insertRows(table(ref), rows);
     },
+    streamRows(ref, rows) {
+      store.insertStreaming(table(ref), rows);
+    },
+    flushStreamingBuffer(ref) {
+      store.flushStreamingBuffer(table(ref));
+    },
     rows(ref) {
       return store.rows(table(ref));
     },
     partitions(ref) {
       return [...table(ref).partitions.values()]
-        .sort((a, b) => a.partitionId.localeCompare(b.partitionId))
+        .sort((a, b) => (a.partitionId < b.partitionId ? -1 : a.partitionId > b.partitionId ? 1 : 0))
         .map(({ partitionId, totalRows, lastModifiedTime }) => ({ partitionId, totalRows, lastModifiedTime }));
     },
     failNext(match, error, times = 1) {
@@ -318,6 +338,9 @@ export async function startFakeBigQuery(options: { projectId?: string; location?
     },
     failJob(match, error, times = 1) {
       jobFailures.push({ match, error: new BqError(error.status ?? 403, error.reason, error.message), remaining: times });
+    },
+    jobs() {
+      return jobs.all().map(jobView);
     },
     async close() {
       // The client keeps connections alive; close them or server.close() waits for their timeout.

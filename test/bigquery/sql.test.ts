@@ -12,6 +12,7 @@ const parseBigQuery = (sql: string) => parse(sql, { dialect: 'bigquery', paramTy
 const TARGETS = `{
   events: { table: 'src.events', dateColumn: 'd', run: writer('src.events') },
   logs: { table: 'raw.logs', dateColumn: 'd', run: writer('raw.logs') },
+  stamps: { table: 'raw.stamps', dateColumn: 'ts', run: writer('raw.stamps') },
   out: { table: 'mart.out', dateColumn: 'd', deps: ['events'], sql: ${JSON.stringify(SQL)} },
 }`;
 
@@ -23,6 +24,9 @@ it('every query bftask sends parses with sql-parser-cst in the bigquery dialect'
       seedTable(fake, 'src.events', ALL);
       seedTable(fake, 'raw.logs', ALL, { unpartitioned: true });
       seedTable(fake, 'raw.cal', ALL, { unpartitioned: true });
+      // A TIMESTAMP date column is read through DATE(ts) with TIMESTAMP bounds; seedTable puts
+      // ts a day after d, so these rows cover the range.
+      seedTable(fake, 'raw.stamps', ['2023-12-31', ...ALL.slice(0, -1)], { unpartitioned: true });
       fake.createTable('mart.out', [{ name: 'd', type: 'DATE' }, { name: 'n', type: 'INT64' }], { partitionField: 'd' });
     },
     async (rig) => {
@@ -36,8 +40,9 @@ it('every query bftask sends parses with sql-parser-cst in the bigquery dialect'
       // All three kinds were sent, so the check below covers each generator.
       expect(queries.filter(isPartitionsQuery).length).toBeGreaterThanOrEqual(2);
       expect(queries.filter(isDistinctQuery).map((q) => /FROM `([^`]+)`/.exec(q.sql)?.[1])).toEqual(
-        expect.arrayContaining(['test-project.raw.logs', 'test-project.raw.cal']),
+        expect.arrayContaining(['test-project.raw.logs', 'test-project.raw.cal', 'test-project.raw.stamps']),
       );
+      expect(queries.some((q) => q.sql.includes('DATE(`ts`)'))).toBe(true);
       expect(queries.filter((q) => q.destination !== undefined)).toHaveLength(ALL.length);
       for (const q of queries) expect(() => parseBigQuery(q.sql), q.sql).not.toThrow();
     },

@@ -4,9 +4,16 @@ export interface Explained {
   readonly message: string;
   /** A configuration problem (exit 2) rather than a passing one. */
   readonly config: boolean;
-  /** Worth retrying with backoff: a rate limit or BigQuery's table update quota. */
+  /** Worth retrying with backoff: a rate limit, BigQuery's table update quota, or BigQuery busy or unreachable. */
   readonly retry: boolean;
 }
+
+/** Reasons BigQuery gives for failures that pass: its docs say to retry them with backoff. */
+const TRANSIENT_REASONS = ['backendError', 'internalError'];
+/** HTTP answers of a busy or failing service. */
+const TRANSIENT_CODES = [408, 429, 500, 502, 503, 504];
+/** Connections that broke or timed out on the way (a refused one is a wrong endpoint instead). */
+const NETWORK_CODES = ['ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE'];
 
 interface ApiError {
   code?: number | string;
@@ -68,6 +75,9 @@ export function explainBigQueryError(error: unknown, doing: string, permission?:
   }
   if (has('rateLimitExceeded') || /too many table update operations/i.test(text)) {
     return { message: `${doing}: rate limit: ${text}`, config: false, retry: true };
+  }
+  if (TRANSIENT_REASONS.some(has) || TRANSIENT_CODES.includes(code) || NETWORK_CODES.includes(String(e.code))) {
+    return { message: `${doing}: BigQuery failed${Number.isFinite(code) ? ` (HTTP ${code})` : ''}: ${text}`, config: false, retry: true };
   }
   if (has('quotaExceeded')) {
     return {

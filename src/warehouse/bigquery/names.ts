@@ -16,6 +16,9 @@ export function resolveTable(name: string, config: Pick<BigQueryWarehouseConfig,
   return { projectId: config.projectId, datasetId: config.dataset, tableId: name };
 }
 
+/** `project.dataset.table`, as messages name a table. */
+export const tableName = (t: TableId): string => `${t.projectId}.${t.datasetId}.${t.tableId}`;
+
 /** `project.dataset`: the unit one PARTITIONS query covers. */
 export const datasetKey = (t: TableId): string => `${t.projectId}.${t.datasetId}`;
 

@@ -10,23 +10,32 @@ import type { Range } from '../../config/config.js';
 import type { BigQueryWarehouseConfig, IsoDate } from '../../config/types.js';
 import { isIsoDate } from '../../util/dates.js';
 import { FatalError, UsageError } from '../../util/errors.js';
-import type { PresentDates, SqlWrite, TableRef, Warehouse } from '../warehouse.js';
-import { createClient, emulatorEndpoint } from './client.js';
+import type { SqlWrite, TableRef, Warehouse } from '../warehouse.js';
+import { createClient, emulatorEndpoint, usesGoogle } from './client.js';
 import { explainBigQueryError } from './errors.js';
-import { datasetKey, labelValue, partitionId, resolveTable, type TableId } from './names.js';
-import { distinctDatesQuery, partitionsQuery } from './sql.js';
+import { datasetKey, labelValue, partitionId, resolveTable, tableName, type TableId } from './names.js';
+import { defaultBackoff, retrying, sleep } from './retry.js';
+import { distinctDatesQuery, partitionsQuery, STREAMING_PARTITION } from './sql.js';
+import { dateSource, type DateSource, type DateType, type TableResource } from './tables.js';
 
 /** 10 GiB: far above any coverage query, low enough that a runaway SELECT fails unbilled. */
 export const DEFAULT_MAX_BYTES_BILLED = 10 * 1024 ** 3;
 /** Concurrent coverage and metadata requests. */
 const READ_CONCURRENCY = 8;
-const RETRIES = 5;
 const POLL_PAUSE_MS = 100;
 
 export interface BigQueryOptions {
+  /** Labels every job (`bftask_run`): the CLI's id of this run, used as given. */
   readonly runId: string;
-  /** How long to wait before retry n (0-based); tests shorten it. */
+  /** How long to wait before retry n (0-based); default: defaultBackoff(). */
   readonly backoffMs?: (attempt: number) => number;
+}
+
+/** A table whose dates are read, and how. */
+interface Entry {
+  readonly ref: TableRef;
+  readonly id: TableId;
+  readonly source: DateSource;
 }
 
 /** A coverage query's cost, for --dry-run. */
@@ -41,13 +50,32 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
   const read = pLimit(READ_CONCURRENCY);
   const tableWrites = new Map<string, LimitFunction>();
   const maximumBytesBilled = String(config.maximumBytesBilled ?? DEFAULT_MAX_BYTES_BILLED);
-  const backoffMs = options.backoffMs ?? ((n: number) => 1000 * 2 ** n + Math.random() * 500);
+  const backoffMs = options.backoffMs ?? defaultBackoff();
   const costs: QueryCost[] = [];
   const labels = (target: string) => ({ ...config.labels, bftask_target: labelValue(target), bftask_run: labelValue(options.runId) });
 
-  /** Runs a read query; every problem becomes a one-line error (exit 2 for configuration). */
-  const query = async (sql: string, params: Query['params'], doing: string, target: string, cost?: Omit<QueryCost, 'bytesProcessed'>) => {
-    try {
+  /** Retries work that failed transiently; work that still fails throws one line (UsageError: exit 2 for configuration). */
+  const retried = async <T>(doing: string, permission: string | undefined, work: () => Promise<T>): Promise<T> => {
+    const attempt = await retrying(work, (error) => explainBigQueryError(error, doing, permission), { backoffMs });
+    if ('value' in attempt) return attempt.value;
+    throw attempt.failure.config ? new UsageError(attempt.failure.message) : new FatalError(attempt.failure.message);
+  };
+
+  // Google's endpoint needs credentials, and without any the library would send each request
+  // without a token (and report whatever the network says): find them before the first request.
+  let credentials: Promise<void> | undefined;
+  const authorized = (): Promise<void> =>
+    (credentials ??= usesGoogle(config) ? retried('connecting to BigQuery', undefined, async () => void (await client.authClient.getAccessToken())) : Promise.resolve());
+
+  /** A read, after the credentials check, retried like any request. */
+  const reading = async <T>(doing: string, permission: string, work: () => Promise<T>): Promise<T> => {
+    await authorized();
+    return retried(doing, permission, work);
+  };
+
+  /** Runs a read query and returns its rows, all pages of them. */
+  const query = (sql: string, params: Query['params'], doing: string, target: string, cost?: Omit<QueryCost, 'bytesProcessed'>) =>
+    reading(doing, 'bigquery.jobs.create', async () => {
       const [job] = await client.createQueryJob({ query: sql, params, location: config.location, maximumBytesBilled, labels: labels(target) });
       // Resolves to [rows, query, lastResponse] although typed as two elements. jobs.insert
       // usually answers before the job is done, without statistics: the last page has them.
@@ -55,33 +83,27 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
       const bytes = response?.totalBytesProcessed ?? job.metadata?.statistics?.totalBytesProcessed;
       if (cost) costs.push({ ...cost, bytesProcessed: Number(bytes ?? 0) });
       return rows as Record<string, unknown>[];
-    } catch (error) {
-      const explained = explainBigQueryError(error, doing, 'bigquery.jobs.create');
-      throw explained.config ? new UsageError(explained.message) : new FatalError(explained.message);
-    }
-  };
+    });
 
   /** tables.get: free. Undefined when the table does not exist yet (nothing built). */
-  const partitioning = async (id: TableId, ref: TableRef): Promise<'day' | 'other' | undefined> => {
-    try {
-      const [metadata] = await client.dataset(id.datasetId, { projectId: id.projectId }).table(id.tableId).getMetadata();
-      const p = (metadata as { timePartitioning?: { type?: string; field?: string } }).timePartitioning;
-      return p?.type === 'DAY' && p.field === ref.dateColumn ? 'day' : 'other';
-    } catch (error) {
-      const explained = explainBigQueryError(error, `reading ${id.projectId}.${id.datasetId}.${id.tableId}`, 'bigquery.tables.get');
-      if (/not found: Table/i.test(explained.message)) return undefined;
-      throw explained.config ? new UsageError(explained.message) : new FatalError(explained.message);
-    }
+  const describe = async (id: TableId, column: string): Promise<DateSource | undefined> => {
+    const name = tableName(id);
+    const table = client.dataset(id.datasetId, { projectId: id.projectId }).table(id.tableId);
+    const metadata = await reading(`reading ${name}`, 'bigquery.tables.get', async () => {
+      try {
+        return (await table.getMetadata())[0] as TableResource;
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 404 && /not found: Table/i.test(String((error as Error).message))) return undefined;
+        throw error;
+      }
+    });
+    return metadata && dateSource(metadata, name, column);
   };
 
-  const distinct = async (id: TableId, ref: TableRef, range: Range, target: string) => {
-    const rows = await query(
-      distinctDatesQuery(id, ref.dateColumn),
-      { start: BigQuery.date(range.start), end: BigQuery.date(range.end) },
-      `reading dates of ${ref.table}`,
-      target,
-      { dataset: datasetKey(id), kind: 'distinct' },
-    );
+  /** A scan of the column's distinct dates in the range (for tables partition metadata cannot answer). */
+  const distinct = async (id: TableId, column: string, type: DateType, range: Range, target: string) => {
+    const { sql, params } = distinctDatesQuery(id, column, type, range);
+    const rows = await query(sql, params, `reading dates of ${tableName(id)}`, target, { dataset: datasetKey(id), kind: 'distinct' });
     return rows.map((r) => dateValue(r.d)).filter(isIsoDate).sort();
   };
 
@@ -102,54 +124,65 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
 
     async presentDates(tables, range) {
       const ids = tables.map((ref) => ({ ref, id: resolveTable(ref.table, config) }));
-      const kinds = await Promise.all(ids.map(({ ref, id }) => read(() => partitioning(id, ref))));
-      const present = new Map<string, PresentDates>();
-      const byDataset = new Map<string, { ref: TableRef; id: TableId }[]>();
-      const fallbacks: Promise<void>[] = [];
-      ids.forEach((entry, i) => {
-        const kind = kinds[i];
-        if (kind === undefined) present.set(entry.ref.table, new Map());
-        else if (kind === 'day') byDataset.set(datasetKey(entry.id), [...(byDataset.get(datasetKey(entry.id)) ?? []), entry]);
-        else {
-          fallbacks.push(
-            read(async () => {
-              const dates = await distinct(entry.id, entry.ref, range, 'coverage');
-              present.set(entry.ref.table, new Map(dates.map((d) => [d, undefined])));
-            }),
-          );
-        }
-      });
-      const perDataset = [...byDataset.values()].map((entries) =>
+      const sources = await Promise.all(ids.map(({ ref, id }) => read(() => describe(id, ref.dateColumn))));
+      const present = new Map<string, Map<IsoDate, number | undefined>>();
+      const byDataset = new Map<string, Entry[]>();
+      const scans: Promise<void>[] = [];
+      /** Adds the dates a scan found; `at` is when they were written, where known. */
+      const scan = (entry: Entry, at: number | undefined) =>
         read(async () => {
-          const { projectId, datasetId } = entries[0]!.id;
-          const rows = await query(
+          const dates = present.get(entry.ref.table)!;
+          for (const d of await distinct(entry.id, entry.ref.dateColumn, entry.source.type, range, 'coverage')) {
+            dates.set(d, Math.max(dates.get(d) ?? 0, at ?? 0) || undefined);
+          }
+        });
+      ids.forEach(({ ref, id }, i) => {
+        const source = sources[i];
+        present.set(ref.table, new Map());
+        if (source === undefined) return;
+        if (source.partitioned) byDataset.set(datasetKey(id), [...(byDataset.get(datasetKey(id)) ?? []), { ref, id, source }]);
+        else scans.push(scan({ ref, id, source }, undefined));
+      });
+      const perDataset = [...byDataset.values()].map(async (entries) => {
+        const { projectId, datasetId } = entries[0]!.id;
+        const rows = await read(() =>
+          query(
             partitionsQuery(projectId, datasetId),
             { tables: entries.map((e) => e.id.tableId), from: partitionId(range.start), to: partitionId(range.end) },
             `reading partitions of ${projectId}.${datasetId}`,
             'coverage',
             { dataset: `${projectId}.${datasetId}`, kind: 'partitions' },
-          );
-          for (const e of entries) present.set(e.ref.table, new Map());
-          for (const row of rows) {
-            const entry = entries.find((e) => e.id.tableId === row.table_name);
-            const date = partitionDate(String(row.partition_id));
-            if (!entry || !date) continue;
-            (present.get(entry.ref.table) as Map<IsoDate, number | undefined>).set(date, timestampMs(row.last_modified_time));
+          ),
+        );
+        const streaming: Promise<void>[] = [];
+        for (const row of rows) {
+          const entry = entries.find((e) => e.id.tableId === row.table_name);
+          if (!entry) continue;
+          const modified = timestampMs(row.last_modified_time);
+          if (row.partition_id === STREAMING_PARTITION) {
+            // Streamed rows are in no date partition until BigQuery moves them, minutes later:
+            // only a scan sees their dates. (Its own read slot: this one is released first.)
+            if (row.total_rows === null || Number(row.total_rows) > 0) streaming.push(scan(entry, modified));
+            continue;
           }
-        }),
-      );
-      await Promise.all([...perDataset, ...fallbacks]);
+          const date = partitionDate(String(row.partition_id));
+          if (date) present.get(entry.ref.table)!.set(date, modified);
+        }
+        await Promise.all(streaming);
+      });
+      await Promise.all([...perDataset, ...scans]);
       return present;
     },
 
     async calendarDates(ref, range) {
       const id = resolveTable(ref.table, config);
-      const kind = await partitioning(id, ref);
-      if (kind === undefined) throw new UsageError(`calendar.table: no table ${id.projectId}.${id.datasetId}.${id.tableId}`);
-      return distinct(id, ref, range, 'calendar');
+      const source = await describe(id, ref.dateColumn);
+      if (source === undefined) throw new UsageError(`calendar.table: no table ${tableName(id)}`);
+      return distinct(id, ref.dateColumn, source.type, range, 'calendar');
     },
 
     async writeSql(request: SqlWrite) {
+      await authorized();
       const id = resolveTable(request.ref.table, config);
       const key = `${datasetKey(id)}.${id.tableId}`;
       let limit = tableWrites.get(key);
@@ -159,9 +192,12 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
       const failures = await Promise.all(
         request.dates.map((date) =>
           limit(async () => {
-            for (let attempt = 0; ; attempt++) {
-              if (request.signal.aborted) return 'interrupted';
-              try {
+            if (request.signal.aborted) return 'interrupted';
+            const partition = `${key}$${partitionId(date)}`;
+            const attempt = await retrying(
+              async () => {
+                // Checked before every try: Ctrl-C during a backoff must not start another job.
+                if (request.signal.aborted) return 'interrupted';
                 const [job] = await client.createQueryJob({
                   query: request.sql,
                   params: { start: BigQuery.date(date), end: BigQuery.date(date) },
@@ -175,16 +211,17 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
                 });
                 const done = await waitForJob(job, request.signal);
                 if (done === 'interrupted') return done;
-                const stats = job.metadata?.statistics;
-                log(`${date}: job ${job.id} done, ${done.totalBytesProcessed ?? stats?.totalBytesProcessed ?? '?'} bytes processed`);
+                log(`${date}: job ${job.id} done, ${done.totalBytesProcessed ?? job.metadata?.statistics?.totalBytesProcessed ?? '?'} bytes processed`);
                 return undefined;
-              } catch (error) {
-                const explained = explainBigQueryError(error, `writing ${key}$${partitionId(date)}`, 'bigquery.jobs.create and bigquery.tables.updateData');
-                log(`${date}: ${explained.message}`);
-                if (!explained.retry || attempt + 1 >= RETRIES) return explained.message;
-                await sleep(backoffMs(attempt), request.signal);
-              }
-            }
+              },
+              (error) => explainBigQueryError(error, `writing ${partition}`, 'bigquery.jobs.create and bigquery.tables.updateData'),
+              {
+                backoffMs,
+                signal: request.signal,
+                onFailure: (explained, wait) => log(`${date}: ${explained.message}${wait === undefined ? '' : ` — trying again in ${wait} ms`}`),
+              },
+            );
+            return 'value' in attempt ? attempt.value : attempt.failure.message;
           }),
         ),
       );
@@ -230,19 +267,6 @@ async function waitForJob(job: Job, signal: AbortSignal): Promise<{ totalBytesPr
     // answer at once, and must not be polled in a tight loop.
     await sleep(POLL_PAUSE_MS, signal);
   }
-}
-
-/** Waits `ms`, or less if `signal` aborts first. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** A DATE cell as the client returns it: a string, or a BigQueryDate `{ value }`. */

@@ -4,7 +4,7 @@
 
 import type Database from 'better-sqlite3';
 import { type RewrittenSql, rewriteSql, SqlRewriteError } from './sql.js';
-import { type Store, type TableMeta } from './store.js';
+import { PARTITIONS_SCHEMA, type Store, type TableMeta } from './store.js';
 import { BqError, type Field, toField, toStored } from './wire.js';
 
 export interface QueryParameter {
@@ -79,6 +79,7 @@ export class Engine {
     }
     for (const { dataset, table } of rewritten.tables) this.store.requireTable(dataset, table);
     for (const dataset of rewritten.partitionViews) this.store.materializePartitionsView(dataset);
+    this.checkComparisons(rewritten, spec);
 
     const stmt = this.prepare(rewritten.sql);
     const estimate = this.estimateBytes(spec.query, rewritten);
@@ -105,6 +106,31 @@ export class Engine {
     const schema = this.resultSchema(stmt, rows);
     if (spec.destinationTable) this.writeDestination(spec, schema, rows);
     return { ...outcome, schema, rows };
+  }
+
+  /**
+   * BigQuery coerces only literals, never parameters: a DATE parameter compared with a STRING or
+   * TIMESTAMP column is an error, where SQLite would quietly compare text with text.
+   */
+  private checkComparisons(rewritten: RewrittenSql, spec: QuerySpec): void {
+    const paramTypes = new Map((spec.queryParameters ?? []).map((p) => [p.name ?? '', toField({ name: '', type: p.parameterType?.type ?? 'STRING' }).type]));
+    const columns = [
+      ...rewritten.tables.flatMap(({ dataset, table }) => this.store.table(dataset, table)?.schema ?? []),
+      ...(rewritten.partitionViews.length > 0 ? PARTITIONS_SCHEMA : []),
+    ];
+    for (const c of rewritten.comparisons) {
+      const column = columns.find((f) => f.name.toLowerCase() === c.name.toLowerCase());
+      const types = c.params.map((p) => paramTypes.get(p));
+      if (!column || column.mode === 'REPEATED' || types.some((t) => t === undefined)) continue;
+      if (types.every((t) => comparable(column.type, t!))) continue;
+      const args = [column.type, ...(types as string[])].map(standardName).join(', ');
+      const signature = c.operator === 'BETWEEN' ? '(ANY) BETWEEN (ANY) AND (ANY)' : `ANY ${c.operator} ANY`;
+      throw new BqError(
+        400,
+        'invalidQuery',
+        `No matching signature for operator ${c.operator} for argument types: ${args}. Supported signature: ${signature} at [${c.line}:${c.column}]`,
+      );
+    }
   }
 
   private prepare(sql: string): Database.Statement {
@@ -251,6 +277,20 @@ function checkLabels(labels: Record<string, string> | undefined): void {
       throw new BqError(400, 'invalid', `Label value "${String(value)}" for key "${key}" has invalid characters: only lowercase letters, digits, '_' or '-' (at most 63)`);
     }
   }
+}
+
+const TIME_TYPES = new Set(['DATE', 'DATETIME', 'TIMESTAMP']);
+
+/** Whether BigQuery compares a column of type `a` with a parameter of type `b` (only date and time types are checked). */
+function comparable(a: string, b: string): boolean {
+  if (a === b || !(TIME_TYPES.has(a) || TIME_TYPES.has(b))) return true;
+  // DATE coerces to DATETIME; nothing else crosses between date and time types, strings and numbers.
+  return (a === 'DATE' && b === 'DATETIME') || (a === 'DATETIME' && b === 'DATE');
+}
+
+/** BigQuery's messages use standard SQL type names. */
+function standardName(type: string): string {
+  return ({ INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL', RECORD: 'STRUCT' } as Record<string, string>)[type] ?? type;
 }
 
 function parameterValue(param: QueryParameter): unknown {

@@ -14,6 +14,13 @@ export interface JobRecord {
   creationTime: number;
   /** How many more status reports say "not done yet" (the `incompletePolls` knob at creation). */
   pendingPolls: number;
+  /** What the job runs when it completes: its query, or a failure decided when it was created. */
+  work: { run: () => QueryOutcome } | { fail: BqError };
+  state: 'RUNNING' | 'DONE';
+  cancelled?: boolean;
+  /** Index in the request log of the request that created the job, and of the one that saw it finish. */
+  createdAt: number;
+  doneAt?: number;
   outcome?: QueryOutcome;
   error?: BqError;
 }
@@ -23,6 +30,9 @@ export interface PageRequest {
   startIndex?: string | number | undefined;
   maxResults?: string | number | undefined;
 }
+
+/** BigQuery finds a job without a location only in the US and EU multi-regions. */
+const FOUND_WITHOUT_LOCATION = new Set(['US', 'EU']);
 
 /** Every job the fake has run, by id and by jobs.query requestId. */
 export class Jobs {
@@ -47,28 +57,96 @@ export class Jobs {
     if (requestId) this.byRequestId.set(requestId, job);
   }
 
+  all(): JobRecord[] {
+    return [...this.byId.values()];
+  }
+
   /** A jobs.query retried with the same requestId returns the first job instead of running again. */
   byRequest(requestId: unknown): JobRecord | undefined {
     return typeof requestId === 'string' ? this.byRequestId.get(requestId) : undefined;
   }
 
-  /** Finds a job; a location that differs from the job's is a 404, as in BigQuery. */
+  /**
+   * Finds a job as BigQuery does: a location other than the job's is a 404, and so is no
+   * location at all unless the job runs in the US or EU multi-region.
+   */
   get(jobId: string, location: string | undefined): JobRecord {
     const job = this.byId.get(jobId);
-    if (!job || (location && location.toUpperCase() !== job.location.toUpperCase())) {
+    const found = job && (location ? location.toUpperCase() === job.location.toUpperCase() : FOUND_WITHOUT_LOCATION.has(job.location.toUpperCase()));
+    if (!job || !found) {
       throw new BqError(404, 'notFound', `Not found: Job ${this.projectId}:${location ?? this.location}.${jobId}`);
     }
     return job;
   }
 }
 
-/** Reports the job's state once, counting down its "still running" answers. */
-export function pollJob(job: JobRecord): boolean {
+/**
+ * Reports the job's state once, counting down its "still running" answers. The answer that finds
+ * none left completes the job: only then does its query run and its write land (or its failure
+ * show), so data appears when a job is done, as in BigQuery. `at` is this request's log index.
+ */
+export function pollJob(job: JobRecord, at: number): boolean {
+  if (job.state === 'DONE') return true;
   if (job.pendingPolls > 0) {
     job.pendingPolls -= 1;
     return false;
   }
+  job.state = 'DONE';
+  job.doneAt = at;
+  if ('fail' in job.work) job.error = job.work.fail;
+  else {
+    try {
+      job.outcome = job.work.run();
+    } catch (e) {
+      if (!(e instanceof BqError)) throw e;
+      job.error = e;
+    }
+  }
   return true;
+}
+
+/** jobs.cancel: a running job stops without running its query, so it writes nothing. */
+export function cancelJob(job: JobRecord, at: number): void {
+  if (job.state === 'DONE') return;
+  job.state = 'DONE';
+  job.cancelled = true;
+  job.doneAt = at;
+  job.error = new BqError(400, 'stopped', 'Job execution was cancelled: User requested cancellation');
+}
+
+/** A job as the fake's record shows it, for tests that check what ran, when and how it ended. */
+export interface FakeJob {
+  readonly jobId: string;
+  readonly location: string;
+  readonly sql: string;
+  readonly labels: Record<string, string>;
+  /** `dataset.table$decorator` of a write, else undefined. */
+  readonly destination: string | undefined;
+  readonly state: 'RUNNING' | 'DONE';
+  /** The error reason of a job that failed or was cancelled (`stopped`). */
+  readonly errorReason: string | undefined;
+  readonly cancelled: boolean;
+  /** Index in `requests` of the request that created the job, and of the one that saw it done. */
+  readonly createdAt: number;
+  readonly doneAt: number | undefined;
+}
+
+/** What tests see of a job (FakeBigQuery.jobs()). */
+export function jobView(job: JobRecord): FakeJob {
+  const query = (job.configuration.query ?? {}) as { query?: string; destinationTable?: { datasetId?: string; tableId?: string } };
+  const dest = query.destinationTable;
+  return {
+    jobId: job.jobId,
+    location: job.location,
+    sql: String(query.query),
+    labels: (job.configuration.labels ?? {}) as Record<string, string>,
+    destination: dest ? `${dest.datasetId}.${dest.tableId}` : undefined,
+    state: job.state,
+    errorReason: job.error?.reason,
+    cancelled: job.cancelled === true,
+    createdAt: job.createdAt,
+    doneAt: job.doneAt,
+  };
 }
 
 function reference(job: JobRecord) {
@@ -103,6 +181,7 @@ export function jobResource(job: JobRecord, done: boolean) {
   };
   if (!done) return { ...base, status: { state: 'RUNNING' }, statistics: { creationTime: created, startTime: created } };
   const statistics = { creationTime: created, startTime: created, endTime: String(Date.now()) };
+  // A job that failed after it ran, or was cancelled: jobs.get answers 200 with the error inside.
   if (job.error) {
     const errorResult = { reason: job.error.reason, message: job.error.message };
     return { ...base, status: { state: 'DONE', errorResult, errors: [errorResult] }, statistics };

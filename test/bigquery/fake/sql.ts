@@ -16,6 +16,17 @@ export interface RewrittenSql {
   tables: TableName[];
   /** Datasets whose INFORMATION_SCHEMA.PARTITIONS view the query reads. */
   partitionViews: string[];
+  /** `column op @param` and `column BETWEEN @a AND @b` comparisons, for the engine's type check. */
+  comparisons: Comparison[];
+}
+
+/** A column compared with query parameters; `line`/`column` place it in the SQL as BigQuery does (1-based). */
+export interface Comparison {
+  name: string;
+  operator: string;
+  params: string[];
+  line: number;
+  column: number;
 }
 
 /** The temp table that stands in for `dataset.INFORMATION_SCHEMA.PARTITIONS`. */
@@ -27,6 +38,8 @@ type TokenKind = 'ws' | 'string' | 'quoted' | 'word' | 'param' | 'other';
 interface Token {
   kind: TokenKind;
   text: string;
+  /** Offset in the SQL text. */
+  at: number;
 }
 
 /** SQL the fake cannot translate; reported to the client as invalidQuery. */
@@ -67,7 +80,7 @@ function tokenize(sql: string, projectId: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   const push = (kind: TokenKind, text: string, length: number) => {
-    tokens.push({ kind, text });
+    tokens.push({ kind, text, at: i });
     i += length;
   };
   while (i < sql.length) {
@@ -99,7 +112,8 @@ function tokenize(sql: string, projectId: string): Token[] {
 
 /** Rewrites BigQuery SQL for the SQLite engine behind the fake. */
 export function rewriteSql(sql: string, projectId: string): RewrittenSql {
-  const tokens = tokenize(sql.trim().replace(/;\s*$/, ''), projectId);
+  const text = sql.replace(/;\s*$/, '');
+  const tokens = tokenize(text, projectId);
   const out: string[] = [];
   const tables: TableName[] = [];
   const partitionViews: string[] = [];
@@ -218,5 +232,39 @@ export function rewriteSql(sql: string, projectId: string): RewrittenSql {
   }
 
   if (statementType === undefined) throw new SqlRewriteError('Syntax error: Unexpected end of script');
-  return { sql: out.join(''), statementType, tables, partitionViews };
+  return { sql: out.join('').trim(), statementType, tables, partitionViews, comparisons: findComparisons(tokens, text) };
+}
+
+const OPERATOR_CHARS = new Set(['=', '<', '>', '!']);
+
+/** Finds `name op @p` and `name BETWEEN @a AND @b`, where name may be dotted (`t.col`). */
+function findComparisons(tokens: Token[], text: string): Comparison[] {
+  const sig = tokens.filter((t) => t.kind !== 'ws');
+  const found: Comparison[] = [];
+  const place = (at: number) => {
+    const before = text.slice(0, at).split('\n');
+    return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
+  };
+  for (let i = 0; i < sig.length; i++) {
+    const first = sig[i]!;
+    if (first.kind !== 'word' && first.kind !== 'quoted') continue;
+    let j = i;
+    while (sig[j + 1]?.text === '.' && (sig[j + 2]?.kind === 'word' || sig[j + 2]?.kind === 'quoted')) j += 2;
+    const name = (sig[j]!.kind === 'quoted' ? sig[j]!.text.split('.').at(-1) : sig[j]!.text) ?? '';
+    const next = sig[j + 1];
+    if (next?.kind === 'word' && next.text.toUpperCase() === 'BETWEEN') {
+      const [a, and, b] = [sig[j + 2], sig[j + 3], sig[j + 4]];
+      if (a?.kind === 'param' && and?.text.toUpperCase() === 'AND' && b?.kind === 'param') {
+        found.push({ name, operator: 'BETWEEN', params: [a.text.slice(1), b.text.slice(1)], ...place(first.at) });
+      }
+    } else {
+      let k = j + 1;
+      let operator = '';
+      while (sig[k]?.kind === 'other' && OPERATOR_CHARS.has(sig[k]!.text) && operator.length < 2) operator += sig[k++]!.text;
+      const param = sig[k];
+      if (operator && param?.kind === 'param') found.push({ name, operator, params: [param.text.slice(1)], ...place(first.at) });
+    }
+    i = j;
+  }
+  return found;
 }

@@ -34,9 +34,14 @@ export interface TableMeta {
   lastModifiedTime: number;
   /** Keyed by partition id; '__UNPARTITIONED__' holds an unpartitioned table's single entry. */
   partitions: Map<string, PartitionMeta>;
+  /** Rowids of rows still in the streaming buffer (tabledata.insertAll), and when the oldest came. */
+  streaming: Set<number>;
+  oldestStreamed?: number;
 }
 
 const UNPARTITIONED = '__UNPARTITIONED__';
+/** Where PARTITIONS counts rows still in the streaming buffer, whatever their date. */
+export const STREAMING = '__STREAMING_UNPARTITIONED__';
 
 /** Columns of the PARTITIONS view, in BigQuery's order. */
 export const PARTITIONS_SCHEMA: Field[] = [
@@ -146,7 +151,7 @@ export class Store {
     trigger('DELETE', `SELECT __bq_touch(${args}, ${value('OLD')});`);
     trigger('UPDATE', `SELECT __bq_touch(${args}, ${value('OLD')}); SELECT __bq_touch(${args}, ${value('NEW')});`);
     const now = Date.now();
-    const meta: TableMeta = { dataset, table, schema: fields, creationTime: now, lastModifiedTime: now, partitions: new Map() };
+    const meta: TableMeta = { dataset, table, schema: fields, creationTime: now, lastModifiedTime: now, partitions: new Map(), streaming: new Set() };
     if (partitioning) meta.partitioning = partitioning;
     this.datasets.get(dataset)!.set(table, meta);
     return meta;
@@ -154,23 +159,48 @@ export class Store {
 
   /** Inserts JS rows (columns by name) in one transaction, converting values per the schema. */
   insertRows(meta: TableMeta, rows: Record<string, unknown>[]): void {
-    for (const row of rows) {
-      const unknown = Object.keys(row).filter((k) => !meta.schema.some((f) => f.name === k));
-      if (unknown.length > 0) throw new BqError(400, 'invalid', `no such field: ${unknown.join(', ')}.`);
-    }
+    checkFields(meta, rows);
     const stored = rows.map((row) => meta.schema.map((f) => toStoredField(f, row[f.name])));
     this.insertStored(meta, stored);
     this.flushTouched();
   }
 
-  /** Inserts rows already in SQLite form, ordered like the table schema. Caller flushes. */
-  insertStored(meta: TableMeta, rows: unknown[][]): void {
-    if (rows.length === 0) return;
+  /** Inserts rows already in SQLite form, ordered like the table schema, and returns their rowids. Caller flushes. */
+  insertStored(meta: TableMeta, rows: unknown[][]): number[] {
+    if (rows.length === 0) return [];
     const placeholders = meta.schema.map(() => '?').join(', ');
     const stmt = this.db.prepare(`INSERT INTO ${quote(meta.dataset)}.${quote(meta.table)} VALUES (${placeholders})`);
-    this.db.transaction(() => {
-      for (const row of rows) stmt.run(row);
-    })();
+    return this.db.transaction(() => rows.map((row) => Number(stmt.run(row).lastInsertRowid)))();
+  }
+
+  /**
+   * tabledata.insertAll: the rows are queryable at once but sit in the streaming buffer, which
+   * PARTITIONS reports as partition __STREAMING_UNPARTITIONED__, not as their dates' partitions.
+   */
+  insertStreaming(meta: TableMeta, rows: Record<string, unknown>[], now = Date.now()): void {
+    checkFields(meta, rows);
+    const stored = rows.map((row) => meta.schema.map((f) => toStoredField(f, row[f.name])));
+    for (const id of this.insertStored(meta, stored)) meta.streaming.add(id);
+    meta.oldestStreamed ??= now;
+    this.discardTouched();
+    this.touched.set(`${meta.dataset}.${meta.table}`, new Set([STREAMING]));
+    this.flushTouched(now);
+  }
+
+  /** Moves the streaming buffer's rows into their partitions, as BigQuery does within minutes. */
+  flushStreamingBuffer(meta: TableMeta): void {
+    const ids = [...meta.streaming];
+    meta.streaming.clear();
+    delete meta.oldestStreamed;
+    const at = meta.partitioning ? meta.schema.findIndex((f) => f.name === meta.partitioning!.field) : -1;
+    const get = this.db.prepare(`SELECT * FROM ${quote(meta.dataset)}.${quote(meta.table)} WHERE rowid = ?`).raw();
+    const touched = new Set([STREAMING]);
+    for (const id of ids) {
+      const values = get.get(id) as unknown[] | undefined;
+      if (values) touched.add(this.partitionOf(meta, at >= 0 ? values[at] : null));
+    }
+    this.touched.set(`${meta.dataset}.${meta.table}`, touched);
+    this.flushTouched();
   }
 
   /** Reads a table back as JS values (DATE as 'YYYY-MM-DD', TIMESTAMP as an ISO string). */
@@ -212,6 +242,8 @@ export class Store {
           lastModifiedTime: partitionIds.has(id) ? now : (previous?.lastModifiedTime ?? now),
         });
       }
+      // An empty streaming buffer is no partition at all.
+      if (!counts.has(STREAMING)) meta.partitions.delete(STREAMING);
       meta.lastModifiedTime = now;
     }
     this.touched.clear();
@@ -219,10 +251,10 @@ export class Store {
 
   private countPartitions(meta: TableMeta): Map<string, { rows: number; bytes: number }> {
     const counts = new Map<string, { rows: number; bytes: number }>();
-    const raw = this.db.prepare(`SELECT * FROM ${quote(meta.dataset)}.${quote(meta.table)}`).raw().all() as unknown[][];
+    const raw = this.db.prepare(`SELECT rowid, * FROM ${quote(meta.dataset)}.${quote(meta.table)}`).raw().all() as unknown[][];
     const index = meta.partitioning ? meta.schema.findIndex((f) => f.name === meta.partitioning!.field) : -1;
-    for (const values of raw) {
-      const id = this.partitionOf(meta, index >= 0 ? values[index] : null);
+    for (const [rowid, ...values] of raw) {
+      const id = meta.streaming.has(Number(rowid)) ? STREAMING : this.partitionOf(meta, index >= 0 ? values[index] : null);
       const entry = counts.get(id) ?? { rows: 0, bytes: 0 };
       entry.rows += 1;
       entry.bytes += values.reduce<number>((sum, v) => sum + storedSize(v), 0);
@@ -249,7 +281,7 @@ export class Store {
     this.db.exec(`DROP TABLE IF EXISTS ${name}; CREATE TABLE ${name} (${columns})`);
     const insert = this.db.prepare(`INSERT INTO ${name} VALUES (${PARTITIONS_SCHEMA.map(() => '?').join(', ')})`);
     for (const meta of this.datasets.get(dataset)!.values()) {
-      const entries = [...meta.partitions.values()].sort((a, b) => a.partitionId.localeCompare(b.partitionId));
+      const entries = [...meta.partitions.values()].sort((a, b) => (a.partitionId < b.partitionId ? -1 : a.partitionId > b.partitionId ? 1 : 0));
       if (entries.length === 0 && !meta.partitioning) {
         entries.push({ partitionId: UNPARTITIONED, totalRows: 0, totalLogicalBytes: 0, lastModifiedTime: meta.creationTime });
       }
@@ -270,6 +302,13 @@ export class Store {
 
   close(): void {
     this.db.close();
+  }
+}
+
+function checkFields(meta: TableMeta, rows: Record<string, unknown>[]): void {
+  for (const row of rows) {
+    const unknown = Object.keys(row).filter((k) => !meta.schema.some((f) => f.name === k));
+    if (unknown.length > 0) throw new BqError(400, 'invalid', `no such field: ${unknown.join(', ')}.`);
   }
 }
 

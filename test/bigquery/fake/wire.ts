@@ -127,6 +127,22 @@ function dateValue(value: unknown): string {
   return text;
 }
 
+const DATETIME_RE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?)?$/;
+
+/** A DATETIME as stored: `YYYY-MM-DDTHH:MM:SS[.ffffff]`, which sorts as it compares and is what the REST API returns. */
+function datetimeValue(value: unknown): string {
+  const text =
+    value instanceof Date
+      ? value.toISOString().slice(0, -1)
+      : typeof value === 'object' && value !== null && 'value' in value
+        ? String(value.value)
+        : String(value);
+  const m = DATETIME_RE.exec(text.trim());
+  if (!m) throw new BqError(400, 'invalid', `Invalid datetime: '${text}'`);
+  const [, date, hh = '00', mm = '00', ss = '00', frac = ''] = m;
+  return `${date}T${hh}:${mm}:${ss}${frac.replace(/\.?0+$/, '')}`;
+}
+
 function timestampValue(value: unknown): number {
   if (value instanceof Date) return value.getTime() * 1000;
   if (typeof value === 'number') return Math.trunc(value * 1000); // milliseconds, like Date
@@ -157,6 +173,8 @@ export function toStored(type: string, value: unknown): unknown {
       return dateValue(value);
     case 'TIMESTAMP':
       return timestampValue(value);
+    case 'DATETIME':
+      return datetimeValue(value);
     case 'JSON':
       return typeof value === 'string' ? value : JSON.stringify(value);
     case 'BYTES':
