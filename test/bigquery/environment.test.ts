@@ -11,7 +11,7 @@ const RANGE = ['2024-01-01', '2024-01-03'] as const;
 const ALL = days(...RANGE);
 const TARGETS = `{
   events: { table: 'events', dateColumn: 'd', run: writer('src.events') },
-  clicks: { table: 'mart.clicks', dateColumn: 'd', run: writer('mart.clicks', '--skip', '2024-01-02') },
+  clicks: { table: 'mart.clicks', dateColumn: 'd', run: writer('mart.clicks', '--skip', '2024-01-02'), bisect: false },
   daily: { table: '${PROJECT}.mart.daily', dateColumn: 'd', deps: ['events'], sql: 'SELECT d, COUNT(*) AS n FROM src.events WHERE d BETWEEN @start AND @end GROUP BY d' },
 }`;
 

@@ -81,7 +81,7 @@ describe.concurrent('BigQuery writes that fail after running', () => {
 });
 
 const EVENTS = `{
-  events: { table: 'src.events', dateColumn: 'd', run: writer('src.events') },
+  events: { table: 'src.events', dateColumn: 'd', run: writer('src.events'), bisect: false },
   clicks: { table: 'src.clicks', dateColumn: 'd', run: writer('src.clicks') },
 }`;
 const seedEmpty = (fake: FakeBigQuery) => {
