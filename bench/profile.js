@@ -2,6 +2,7 @@
 // writes: where the busy (non-idle) time goes, by package or bftask file, by function (self
 // time), and by bftask function including what it calls.
 //   node bench/profile.js DIR|FILE.cpuprofile ...
+//   node bench/profile.js --callers existsSync DIR   the call paths into one function
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +101,22 @@ export function summarise(file, top = 12) {
   };
   if (rootNode) walk(rootNode.id);
 
+  // Time per package or file with callees included: samples with a frame of it on the stack.
+  /** @type {Map<number, number>} */
+  const parentOf = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  /** @type {Map<string, number>} */
+  const areaInclusive = new Map();
+  for (const [id, ms] of self) {
+    /** @type {Set<string>} */
+    const seen = new Set();
+    for (let at = /** @type {number | undefined} */ (id); at !== undefined; at = parentOf.get(at)) {
+      const frame = byId.get(at)?.callFrame;
+      if (frame && frame.url !== '') seen.add(area(frame.url));
+    }
+    for (const a of seen) areaInclusive.set(a, (areaInclusive.get(a) ?? 0) + ms);
+  }
+
   const pct = (/** @type {number} */ ms) => `${((100 * ms) / busy).toFixed(1).padStart(5)}%`;
   const ranked = (/** @type {Map<string, number>} */ m, /** @type {(k: string) => boolean} */ keep = () => true) =>
     [...m].filter(([k]) => keep(k)).sort((a, b) => b[1] - a[1]).slice(0, top);
@@ -107,6 +124,8 @@ export function summarise(file, top = 12) {
     `${path.relative(process.cwd(), file)}: ${(total / 1000).toFixed(2)} s sampled, ${(busy / 1000).toFixed(2)} s busy (shares below are of busy time)`,
     '  self time by package or bftask file:',
     ...ranked(byArea).map(([k, ms]) => `    ${pct(ms)}  ${(ms / 1000).toFixed(2).padStart(6)} s  ${k}`),
+    '  packages and bftask files with what they call:',
+    ...ranked(areaInclusive).map(([k, ms]) => `    ${pct(ms)}  ${(ms / 1000).toFixed(2).padStart(6)} s  ${k}`),
     '  functions by self time:',
     ...ranked(bySelf).map(([k, ms]) => `    ${pct(ms)}  ${k}`),
     '  bftask functions (dist/) by total time, callees included:',
@@ -125,6 +144,56 @@ export function profilesIn(/** @type {string} */ dirOrFile) {
     .map((f) => path.join(dirOrFile, f));
 }
 
+/**
+ * The call paths into function `name` (outermost call of it per stack), heaviest first, with
+ * the time spent in it and below.
+ * @param {string} file
+ * @param {string} name
+ * @param {number} [depth]
+ */
+export function callers(file, name, depth = 6) {
+  /** @type {Profile} */
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  /** @type {Map<number, number>} */
+  const parentOf = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  /** @type {Map<number, number>} */
+  const below = new Map();
+  for (const [i, id] of profile.samples.entries()) {
+    if (byId.get(id)?.callFrame.functionName === '(idle)') continue;
+    for (let at = /** @type {number | undefined} */ (id); at !== undefined; at = parentOf.get(at)) {
+      below.set(at, (below.get(at) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    }
+  }
+  /** @type {Map<string, number>} */
+  const paths = new Map();
+  for (const node of profile.nodes) {
+    if (node.callFrame.functionName !== name) continue;
+    const chain = [];
+    let nested = false;
+    for (let at = parentOf.get(node.id); at !== undefined; at = parentOf.get(at)) {
+      const frame = byId.get(at)?.callFrame;
+      if (!frame) break;
+      if (frame.functionName === name) nested = true;
+      if (chain.length < depth) chain.push(`${frame.functionName || '(anonymous)'} ${where(frame)}`);
+    }
+    if (nested) continue;
+    const key = chain.join(' < ');
+    paths.set(key, (paths.get(key) ?? 0) + (below.get(node.id) ?? 0));
+  }
+  return [...paths]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([k, ms]) => `${ms.toFixed(0).padStart(7)} ms  ${name} < ${k}`)
+    .join('\n');
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  for (const arg of process.argv.slice(2)) for (const file of profilesIn(arg)) console.log(`${summarise(file)}\n`);
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--callers');
+  const name = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  for (const arg of args) {
+    for (const file of profilesIn(arg)) console.log(`${name ? `${file}\n${callers(file, name)}` : summarise(file)}\n`);
+  }
 }
