@@ -7,11 +7,13 @@
 //   npm run bench -- --profile DIR                  also profile bftask (node --cpu-prof) and summarise
 //   npm run bench -- planning --make-all            make -n at every size, not just 1× (minutes, GBs)
 //   npm run bench -- example                        the shipped example end to end (the README's table)
+//   npm run bench -- spawn                          node's spawn() cost against the parent's memory
+//   node bench/profile.js [--callers NAME] DIR      summarise profiles again, or the call paths into NAME
 //
 // Parts: makespan (the backfill replayed by sleeping processors), overhead (bftask's own cost
 // per step against GNU make), planning (200 targets × 5,000 dates and up, against make -n),
-// planner (the pure planner in-process), example. Benchmarks only print; nothing here fails on
-// a figure.
+// planner (the pure planner in-process), example, spawn (a diagnostic). Benchmarks only print;
+// nothing here fails on a figure.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,9 +25,10 @@ import { benchMakespan } from './makespan.js';
 import { benchOverhead } from './overhead.js';
 import { benchPlanner } from './planner.js';
 import { benchPlanning } from './planning.js';
+import { benchSpawn } from './spawn.js';
 import { profilesIn, summarise } from './profile.js';
 
-const PARTS = ['makespan', 'overhead', 'planning', 'planner', 'example'];
+const PARTS = ['makespan', 'overhead', 'planning', 'planner', 'example', 'spawn'];
 const DEFAULT_PARTS = ['makespan', 'overhead', 'planning', 'planner'];
 
 const args = process.argv.slice(2);
@@ -85,12 +88,15 @@ for (const part of parts) {
       console.log(benchPlanning({ ...(quick ? { dates: 250 } : {}), makeAll, profileDir }));
       break;
     case 'planner': {
-      console.log('planner: the pure planner in-process, 16 targets × 918 dates, shard 30 (median of 20)');
+      console.log(`planner: the pure planner in-process, 16 targets × 918 dates, shard 30 (median of ${quick ? 3 : 20})`);
       for (const row of benchPlanner({ repeats: quick ? 3 : 20 })) {
         console.log(`  ${row.case.padEnd(28)} ${String(row.steps).padStart(4)} steps  ${row.medianMs.toFixed(2).padStart(7)} ms  (goal ≤ 100 ms)`);
       }
       break;
     }
+    case 'spawn':
+      console.log(benchSpawn({ steps: quick ? 20 : 100 }));
+      break;
     case 'example': {
       console.log('example pipeline (concurrency 4), wall clock:');
       const example = benchExample();
