@@ -4,7 +4,7 @@
 // system of the bftask process, not its children's, read by bench/lib/inproc.js at exit).
 import fs from 'node:fs';
 import path from 'node:path';
-import { days, median, runBftask, runMeasured, scratch, sec, table, times, verdict } from './lib/measure.js';
+import { days, mb, median, runBftask, runMeasured, scratch, sec, table, times, verdict } from './lib/measure.js';
 
 const START = '2000-01-01';
 
@@ -57,6 +57,7 @@ export function benchOverhead({ steps = 500, profileDir } = {}) {
         ['GNU make -r -j 2 (median of 3)', sec(make), perStep(make), '', '', ''],
         ['bftask -j 2', sec(run.wallMs), perStep(run.wallMs), times(run.wallMs / make), '≤ 2× make', verdict(run.wallMs / make <= 2)],
         ['bftask, own CPU (user+sys, no children)', sec(cpu), perStep(cpu), '', '< 5 ms/step', verdict(cpu / steps < 5)],
+        [`bftask peak RSS: ${mb(run.maxRssKb)} (node forks it whole for every step)`, '', '', '', '', ''],
         ['bftask with nothing to do: wall', sec(noop.wallMs), '', '', '', ''],
         ['bftask with nothing to do: own CPU', sec(noopCpu), '', '', '', ''],
         ['bftask, marginal (run − nothing to do): wall', '', perStep(run.wallMs - noop.wallMs), '', '', ''],

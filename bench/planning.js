@@ -66,7 +66,9 @@ export function benchPlanning({ targets = 200, dates = 5000, scales = [1, 2, 4],
   const maxDates = dates * Math.max(...scales);
   const calendar = days(START, maxDates);
   const cells = (/** @type {number} */ scale) => targets * dates * scale;
-  const parent = roomyTmp(targets * maxDates);
+  let present = 0;
+  for (const [i, node] of nodes.entries()) for (let j = 0; j < maxDates; j++) if (isPresent(node, i, j)) present++;
+  const parent = roomyTmp(present + nodes.length);
   const { dir, dispose } = scratch('bftask-bench-plan-', parent);
   try {
     const t0 = performance.now();
@@ -201,7 +203,7 @@ function roomyTmp(files) {
     const shm = '/dev/shm';
     fs.accessSync(shm, fs.constants.W_OK);
     const s = fs.statfsSync(shm);
-    if (s.ffree > files * 1.2 && s.bavail * s.bsize > 1024 ** 3) return shm;
+    if (s.ffree > files * 1.1 + 100_000 && s.bavail * s.bsize > 1024 ** 3) return shm;
   } catch {
     // no tmpfs: the usual temp folder
   }
