@@ -9,12 +9,15 @@
 // Measured: `bftask --dry-run --json` wall time and peak memory at 1×, 2× and 4× the number
 // of dates (targets stay 200), the same plan read from SQLite instead of files (1×, to tell
 // coverage reading from planning), and `make -n` at 1× (every size with --make-all); then
-// bftask's pending set against the one make -n prints.
+// bftask's pending set against the one make -n prints; and plan() alone, in-process, at each
+// size, for the planner's own growth without start-up and I/O.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import { validateConfig } from '../dist/config/validate.js';
+import { plan } from '../dist/plan/plan.js';
 import { days, mb, runBftask, runMeasured, scratch, sec, table, times, verdict } from './lib/measure.js';
 
 const START = '2000-01-01';
@@ -159,6 +162,16 @@ export function benchPlanning({ targets = 200, dates = 5000, scales = [1, 2, 4],
       ]);
     }
 
+    // The planner alone, in this process, on the same DAG and state: its own growth, without
+    // node's start, the config's loading, reading coverage or writing JSON.
+    /** @type {number | undefined} */
+    let alone1x;
+    for (const scale of scales) {
+      const ms = planAlone(nodes, calendar.slice(0, dates * scale));
+      alone1x ??= ms;
+      rows.push([`plan() alone, in-process, ${scale}×`, count(cells(scale)), '', sec(ms), (ms * 1000 / cells(scale)).toFixed(1), '', scale === scales[0] ? '' : times(ms / alone1x), '', '']);
+    }
+
     const lines = [
       `planning: ${targets} targets (${Math.ceil(targets / WIDTH)} layers of ${WIDTH}; 2-3 deps each, a quarter with a 3-day lookback), daily dates,`,
       `  alternate 100-date blocks present plus holes in layer 1: ${count(created)} of ${count(targets * maxDates)} stamp files present at ${Math.max(...scales)}×`,
@@ -190,6 +203,33 @@ export function benchPlanning({ targets = 200, dates = 5000, scales = [1, 2, 4],
   } finally {
     dispose();
   }
+}
+
+/**
+ * Milliseconds `plan()` takes over `calendar` with the state of the stamps, given as sets.
+ * @param {Node[]} nodes
+ * @param {string[]} calendar
+ */
+export function planAlone(nodes, calendar) {
+  /** @type {Record<string, object>} */
+  const targets = {};
+  for (const node of nodes) {
+    targets[node.name] = {
+      table: node.name,
+      dateColumn: 'd',
+      deps: node.deps.map((d) => (d.lookback ? { target: nameOf(d.target), lookback: d.lookback } : nameOf(d.target))),
+      run: ['touch', `st/${node.name}/{start}`],
+      shard: 30,
+    };
+  }
+  const range = { start: calendar[0] ?? START, end: calendar.at(-1) ?? START };
+  const validated = validateConfig({ warehouse: { kind: 'sqlite', path: 'w.db' }, range, calendar: 'daily', targets }, '/bench/backfill.config.ts');
+  if (!validated.ok) throw new Error(validated.errors.join('\n'));
+  const { config } = validated;
+  const present = new Map(nodes.map((node, i) => [node.name, new Set(calendar.filter((_, j) => isPresent(node, i, j)))]));
+  const t0 = performance.now();
+  plan({ config, selection: new Set(config.order), range: config.range, calendar, present, force: new Set() });
+  return performance.now() - t0;
 }
 
 /**
@@ -244,7 +284,7 @@ function writeStamps(dir, nodes, calendar) {
  * @param {Node[]} nodes
  * @param {string[]} calendar
  */
-function writeSqlite(file, nodes, calendar) {
+export function writeSqlite(file, nodes, calendar) {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.transaction(() => {
@@ -263,7 +303,7 @@ function writeSqlite(file, nodes, calendar) {
  * @param {string[]} calendar
  * @param {'files' | 'sqlite'} kind
  */
-function config(nodes, calendar, kind) {
+export function config(nodes, calendar, kind) {
   /** @type {Record<string, object>} */
   const targets = {};
   for (const node of nodes) {
