@@ -89,87 +89,75 @@ export function benchPlanning({ targets = 200, dates = 5000, scales = [1, 2, 4],
     }
 
     /** @type {string[][]} */
-    const rows = [['', 'cells', 'pending', 'wall', 'µs/cell', 'peak RSS', 'growth', 'goal', '']];
-    /** @type {Map<number, number>} */
-    const bftaskWall = new Map();
+    const rows = [['', 'cells', 'pending', 'wall', 'CPU', 'CPU µs/cell', 'peak RSS', 'growth: wall, CPU', 'goal', '']];
+    /**
+     * @param {string} label
+     * @param {number} scale
+     * @param {Set<string> | undefined} pending
+     * @param {import('./lib/measure.js').Measured} m
+     * @param {import('./lib/measure.js').Measured | undefined} base  the same at the first size, for growth
+     * @param {boolean} [withGoal]
+     */
+    const row = (label, scale, pending, m, base, withGoal = false) => {
+      const cpu = m.cpuMs ?? NaN;
+      const growth = base && base !== m ? `${times(m.wallMs / base.wallMs)} ${times(cpu / (base.cpuMs ?? NaN))}` : '';
+      let goal = '';
+      let met = '';
+      if (withGoal && (!base || base === m)) {
+        goal = '≤ 2 s, ≤ 400 MB';
+        met = verdict(m.wallMs <= 2000 && (m.maxRssKb ?? Infinity) <= 400 * 1024);
+      } else if (withGoal && base) {
+        goal = `wall ≤ ${(scale * 1.15).toFixed(1)}× (linear)`;
+        met = verdict(m.wallMs / base.wallMs <= scale * 1.15);
+      }
+      rows.push([label, count(cells(scale)), pending ? count(pending.size) : '', sec(m.wallMs), sec(cpu), ((cpu * 1000) / cells(scale)).toFixed(1), mb(m.maxRssKb), growth, goal, met]);
+    };
+
+    /** @type {import('./lib/measure.js').Measured | undefined} */
+    let bftaskBase;
     /** @type {Set<string> | undefined} */
     let bftaskPending1x;
     for (const scale of scales) {
       const out = path.join(dir, `plan-${scale}x.json`);
       const m = runBftask(['--config', `files-${scale}x.config.ts`, '--dry-run', '--json'], { cwd: dir, stdout: out });
       const pending = bftaskPending(out);
-      if (scale === scales[0]) bftaskPending1x = pending;
       fs.rmSync(out);
-      bftaskWall.set(scale, m.wallMs);
-      const first = bftaskWall.get(scales[0] ?? 1) ?? NaN;
-      const growth = scale === scales[0] ? '' : times(m.wallMs / first);
-      const isBase = scale === scales[0];
-      const goal = isBase ? '≤ 2 s, ≤ 400 MB' : `≤ ${(scale * 1.15).toFixed(1)}× (linear)`;
-      const met = isBase ? m.wallMs <= 2000 && (m.maxRssKb ?? Infinity) <= 400 * 1024 : m.wallMs / first <= scale * 1.15;
-      rows.push([
-        `bftask --dry-run --json, files, ${scale}×`,
-        count(cells(scale)),
-        count(pending.size),
-        sec(m.wallMs),
-        (m.wallMs * 1000 / cells(scale)).toFixed(1),
-        mb(m.maxRssKb),
-        growth,
-        goal,
-        verdict(met),
-      ]);
+      bftaskBase ??= m;
+      bftaskPending1x ??= pending;
+      row(`bftask --dry-run --json, files, ${scale}×`, scale, pending, m, bftaskBase, true);
     }
 
     const sqlOut = path.join(dir, 'plan-sqlite.json');
     const sql = runBftask(['--config', 'sqlite-1x.config.ts', '--dry-run', '--json'], { cwd: dir, stdout: sqlOut });
     const sqlPending = bftaskPending(sqlOut);
     fs.rmSync(sqlOut);
-    rows.push([
-      'bftask --dry-run --json, SQLite, 1×',
-      count(cells(1)),
-      count(sqlPending.size),
-      sec(sql.wallMs),
-      (sql.wallMs * 1000 / cells(1)).toFixed(1),
-      mb(sql.maxRssKb),
-      '',
-      '≤ 2 s, ≤ 400 MB',
-      verdict(sql.wallMs <= 2000 && (sql.maxRssKb ?? Infinity) <= 400 * 1024),
-    ]);
+    row('bftask --dry-run --json, SQLite, 1×', 1, sqlPending, sql, undefined, true);
 
     /** @type {Set<string> | undefined} */
     let makePending1x;
-    /** @type {number | undefined} */
-    let makeFirst;
+    /** @type {import('./lib/measure.js').Measured | undefined} */
+    let makeBase;
     for (const scale of makeAll ? scales : scales.slice(0, 1)) {
       const makefilePath = path.join(dir, `Makefile-${scale}x`);
       writeMakefile(makefilePath, nodes, calendar.slice(0, dates * scale));
       const out = path.join(dir, `make-${scale}x.out`);
       const m = runMeasured(['make', '-n', '-r', '-f', makefilePath], { cwd: dir, stdout: out });
       const pending = makePending(out);
-      if (scale === scales[0]) makePending1x = pending;
       fs.rmSync(out);
       fs.rmSync(makefilePath);
-      makeFirst ??= m.wallMs;
-      rows.push([
-        `make -n -r, ${scale}×`,
-        count(cells(scale)),
-        count(pending.size),
-        sec(m.wallMs),
-        (m.wallMs * 1000 / cells(scale)).toFixed(1),
-        mb(m.maxRssKb),
-        scale === scales[0] ? '' : times(m.wallMs / makeFirst),
-        '',
-        '',
-      ]);
+      makeBase ??= m;
+      makePending1x ??= pending;
+      row(`make -n -r, ${scale}×`, scale, pending, m, makeBase);
     }
 
     // The planner alone, in this process, on the same DAG and state: its own growth, without
     // node's start, the config's loading, reading coverage or writing JSON.
-    /** @type {number | undefined} */
-    let alone1x;
+    /** @type {import('./lib/measure.js').Measured | undefined} */
+    let aloneBase;
     for (const scale of scales) {
-      const ms = planAlone(nodes, calendar.slice(0, dates * scale));
-      alone1x ??= ms;
-      rows.push([`plan() alone, in-process, ${scale}×`, count(cells(scale)), '', sec(ms), (ms * 1000 / cells(scale)).toFixed(1), '', scale === scales[0] ? '' : times(ms / alone1x), '', '']);
+      const m = planAlone(nodes, calendar.slice(0, dates * scale));
+      aloneBase ??= m;
+      row(`plan() alone, in-process, ${scale}×`, scale, undefined, m, aloneBase);
     }
 
     const lines = [
@@ -206,9 +194,10 @@ export function benchPlanning({ targets = 200, dates = 5000, scales = [1, 2, 4],
 }
 
 /**
- * Milliseconds `plan()` takes over `calendar` with the state of the stamps, given as sets.
+ * How long `plan()` takes over `calendar` with the state of the stamps, given as sets.
  * @param {Node[]} nodes
  * @param {string[]} calendar
+ * @returns {import('./lib/measure.js').Measured}
  */
 export function planAlone(nodes, calendar) {
   /** @type {Record<string, object>} */
@@ -228,8 +217,10 @@ export function planAlone(nodes, calendar) {
   const { config } = validated;
   const present = new Map(nodes.map((node, i) => [node.name, new Set(calendar.filter((_, j) => isPresent(node, i, j)))]));
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   plan({ config, selection: new Set(config.order), range: config.range, calendar, present, force: new Set() });
-  return performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 /**

@@ -48,29 +48,43 @@ const parts = named.includes('all') ? PARTS : named.length > 0 ? named : DEFAULT
 /** The 1-minute load average and what else is running: a busy machine slows every figure here. */
 const load = () => `load ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores`;
 
-/** Median wall time of starting node with nothing to run, with the environment as it is. */
-function nodeStartMs(env = process.env) {
+/**
+ * Median wall and CPU time of starting node on an empty script, with the environment as it is
+ * and, when NODE_EXTRA_CA_CERTS is set, without it (node then reads and parses that file at
+ * every start); the two alternate so that a change in load hits both alike.
+ */
+function nodeStart() {
   const file = path.join(os.tmpdir(), `bftask-bench-empty-${process.pid}.mjs`);
   fs.writeFileSync(file, '');
-  const runs = [];
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    spawnSync(process.execPath, [file], { env, stdio: 'ignore' });
-    runs.push(performance.now() - t0);
+  const { NODE_EXTRA_CA_CERTS: certs, ...without } = process.env;
+  const envs = certs ? [process.env, without] : [process.env];
+  /** @type {{ wall: number[], cpu: number[] }[]} */
+  const runs = envs.map(() => ({ wall: [], cpu: [] }));
+  for (let i = 0; i < 9; i++) {
+    for (const [k, env] of envs.entries()) {
+      const argv = hasGnuTime ? ['/usr/bin/time', '-f', '%U %S', process.execPath, file] : [process.execPath, file];
+      const t0 = performance.now();
+      const r = spawnSync(argv[0] ?? '', argv.slice(1), { env, encoding: 'utf8' });
+      runs[k]?.wall.push(performance.now() - t0);
+      const [user, system] = r.stderr.trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
+      runs[k]?.cpu.push(((user ?? NaN) + (system ?? NaN)) * 1000);
+    }
   }
   fs.rmSync(file);
-  return median(runs);
+  const show = (/** @type {{ wall: number[], cpu: number[] }} */ r) =>
+    `${median(r.wall).toFixed(0)} ms wall${hasGnuTime ? `, ${median(r.cpu).toFixed(0)} ms CPU` : ''}`;
+  const [asIs, bare] = runs;
+  return asIs && bare
+    ? `${show(asIs)} with NODE_EXTRA_CA_CERTS as set here, ${show(bare)} without it`
+    : asIs ? show(asIs) : '';
 }
 
 console.log(`bftask bench${quick ? ' --quick (a smoke test: sizes cut down, figures not meaningful)' : ''}: ${parts.join(', ')}`);
 console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 1024 ** 3)} GB, node ${process.version}, ${load()} at start`);
-const startMs = nodeStartMs();
-let startNote = '';
-if (process.env.NODE_EXTRA_CA_CERTS) {
-  const { NODE_EXTRA_CA_CERTS: _, ...without } = process.env;
-  startNote = ` (${nodeStartMs(without).toFixed(0)} ms without NODE_EXTRA_CA_CERTS, which is set here: node reads that file at every start)`;
+if ((os.loadavg()[0] ?? 0) > os.cpus().length) {
+  console.log('  busy: other work is running, so wall-clock figures are inflated and vary from run to run; CPU figures hold better');
 }
-console.log(`node start, empty script: ${startMs.toFixed(0)} ms${startNote}`);
+console.log(`node start, empty script (median of 9): ${nodeStart()}`);
 if (!hasGnuTime) console.log('no /usr/bin/time: make\'s peak memory is not measured');
 
 for (const part of parts) {
