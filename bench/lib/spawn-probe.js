@@ -2,6 +2,7 @@
 // for the child's exec) in a node process holding BALLAST_MB of heap, for `touch` steps.
 //   node bench/lib/spawn-probe.js BALLAST_MB STEPS
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,4 +25,5 @@ for (let i = 0; i < steps; i++) {
   });
 }
 const total = performance.now() - t0;
+fs.rmSync(stamp, { force: true });
 console.log(JSON.stringify({ rssMb: process.memoryUsage().rss / 2 ** 20, spawnMs: inSpawn / steps, stepMs: total / steps, kept: ballast.length }));
