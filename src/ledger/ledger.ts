@@ -115,11 +115,14 @@ export class Ledger {
         // A power loss may lose the last records, never the file; a crash of bftask loses nothing.
         db.pragma('synchronous = NORMAL');
         const database = db;
-        for (let v = version; v < SCHEMA_VERSION; v++) {
+        if (version < SCHEMA_VERSION) {
+          // Read again under the write lock: another bftask may have migrated it meanwhile.
           database
             .transaction(() => {
-              database.exec(MIGRATIONS[v] as string);
-              database.pragma(`user_version = ${v + 1}`);
+              for (let v = database.pragma('user_version', { simple: true }) as number; v < SCHEMA_VERSION; v++) {
+                database.exec(MIGRATIONS[v] as string);
+                database.pragma(`user_version = ${v + 1}`);
+              }
             })
             .immediate();
         }

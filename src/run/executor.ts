@@ -68,8 +68,12 @@ export async function execute(options: ExecuteOptions): Promise<Map<string, Step
   const slot = <T>(target: string, work: () => Promise<T>): Promise<T> => limitFor(target)(() => global(work));
   let stopped = false;
 
-  /** One attempt, in a slot; undefined when it was never started (interrupted, or fail-fast). */
-  const attemptOnce = (planned: Step, step: Step, attempt: number) =>
+  /**
+   * One attempt, in a slot; undefined when it was never started (interrupted, or fail-fast).
+   * `final`: no retry or bisection follows a failure, so --fail-fast stops here — decided before
+   * the slot is released, or a queued step would start in between.
+   */
+  const attemptOnce = (planned: Step, step: Step, attempt: number, final: boolean) =>
     slot(step.target, async () => {
       if (signal.aborted || stopped) return undefined;
       const log = options.logFile(step, attempt);
@@ -83,6 +87,7 @@ export async function execute(options: ExecuteOptions): Promise<Map<string, Step
         // steps are still running and must be supervised to the end.
         failure = signal.aborted ? { reason: 'interrupted' } : { reason: 'error', message: messageOf(error) };
       }
+      if (failure && final && options.failFast) stopped = true;
       return { failure, log, ms: now() - started };
     });
 
@@ -90,8 +95,9 @@ export async function execute(options: ExecuteOptions): Promise<Map<string, Step
   const runPiece = async (planned: Step, step: Step, retries: number): Promise<Piece[]> => {
     const started = now();
     const policy = options.policy(step.target);
+    const bisects = policy.bisect && step.dates.length > 1 && !options.failFast;
     for (let attempt = 1; ; attempt++) {
-      const ran = await attemptOnce(planned, step, attempt);
+      const ran = await attemptOnce(planned, step, attempt, attempt > retries && !bisects);
       if (!ran) return [{ kind: 'not-started', step }];
       const { failure, log, ms } = ran;
       const ended = { type: 'attempt-ended', step, planned, attempt, failure, ms, log } as const;
@@ -111,14 +117,13 @@ export async function execute(options: ExecuteOptions): Promise<Map<string, Step
         if (signal.aborted || stopped) return [failed];
         continue;
       }
-      if (policy.bisect && step.dates.length > 1 && !options.failFast) {
+      if (bisects) {
         const half = Math.ceil(step.dates.length / 2);
         const halves = [step.dates.slice(0, half), step.dates.slice(half)].map((dates) => options.narrow(step, dates));
         options.emit({ ...ended, next: { bisect: halves } });
         return (await Promise.all(halves.map((h) => runPiece(planned, h, 0)))).flat();
       }
       options.emit(ended);
-      if (options.failFast) stopped = true;
       return [failed];
     }
   };
@@ -139,7 +144,9 @@ export async function execute(options: ExecuteOptions): Promise<Map<string, Step
       const lookback = options.lookback(step.target, parseStepId(id).target);
       for (const piece of upstream[i]?.pieces ?? []) {
         if (piece.kind === 'built') continue;
-        const reason = piece.kind === 'not-started' ? 'not-started' : { because: piece.kind === 'skipped' ? piece.because : piece.step.id };
+        // What an interruption stopped is not a failure to skip for: it was never started.
+        const stoppedShort = piece.kind === 'not-started' || (piece.kind === 'failed' && piece.failure.reason === 'interrupted');
+        const reason = stoppedShort ? 'not-started' : { because: piece.kind === 'skipped' ? piece.because : piece.step.id };
         for (const date of piece.step.dates) {
           const last = addDays(date, lookback);
           for (const d of step.dates) if (d >= date && d <= last && !held.has(d)) held.set(d, reason);
