@@ -83,6 +83,31 @@ export function expectedInvocations(plan: Map<string, DryRunTarget>): string[] {
   return lines.sort();
 }
 
+/**
+ * The steps the issue describes, from first principles: maximal runs of pending dates that are
+ * consecutive in the calendar, each cut into pieces of at most `shard` dates.
+ */
+export function expectedSteps(calendar: readonly string[], pending: ReadonlySet<string>, shard: number): { start: string; end: string }[] {
+  const runs: string[][] = [];
+  let run: string[] = [];
+  for (const d of calendar) {
+    if (pending.has(d)) run.push(d);
+    else if (run.length > 0) {
+      runs.push(run);
+      run = [];
+    }
+  }
+  if (run.length > 0) runs.push(run);
+  const steps: { start: string; end: string }[] = [];
+  for (const r of runs) {
+    for (let i = 0; i < r.length; i += shard) {
+      const piece = r.slice(i, i + shard);
+      steps.push({ start: piece[0] as string, end: piece[piece.length - 1] as string });
+    }
+  }
+  return steps;
+}
+
 /** Pending dates per target name. */
 export const pendingOf = (plan: Map<string, DryRunTarget>): Record<string, string[]> =>
   Object.fromEntries([...plan.values()].map((t) => [t.name, t.pending]));
@@ -139,3 +164,4 @@ export function maxOverlap(intervals: readonly { from: number; to: number }[]): 
   }
   return most;
 }
+
