@@ -29,7 +29,7 @@ export interface RunOptions {
 
 /** One line of events.log, written by the fixture processor. */
 export interface ProcessorEvent {
-  readonly event: 'start' | 'end' | 'child' | 'gave-up';
+  readonly event: 'start' | 'end' | 'child' | 'term' | 'tick' | 'gave-up';
   readonly target: string;
   readonly start: string;
   readonly end: string;
@@ -52,7 +52,7 @@ export interface Project {
   exec(sql: string, ...params: unknown[]): void;
   /** Lines of invocations.log: `target start end dateCount`, one per step the processor ran. */
   invocations(): string[];
-  /** Parsed events.log: the processor's start, end, grandchild and gave-up lines. */
+  /** Parsed events.log: the processor's start, end, grandchild, SIGTERM, tick and gave-up lines. */
   events(): ProcessorEvent[];
   write(file: string, text: string): void;
   remove(): void;

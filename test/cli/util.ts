@@ -1,5 +1,6 @@
 /** Helpers shared by the CLI tests: date arithmetic kept independent of src/, and plan oracles. */
 import fs from 'node:fs';
+import type { ResultPromise } from 'execa';
 import { afterAll, expect } from 'vitest';
 import { makeProject, type Project } from '../rig.js';
 
@@ -139,8 +140,12 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Polls `check` every 25 ms until it returns true, or fails after `timeoutMs`. */
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+/**
+ * Polls `check` every 25 ms until it returns true, or fails after `timeoutMs`: a deadline that
+ * only stops a broken run from hanging, so generous enough for a machine several times slower
+ * than usual (a step's start took over 10 s with the load at 11 on 2 cores).
+ */
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -165,3 +170,23 @@ export function maxOverlap(intervals: readonly { from: number; to: number }[]): 
   return most;
 }
 
+/** True once a spawned child has ended (a running ChildProcess has exitCode null, not undefined). */
+export const hasExited = (child: { readonly exitCode: number | null; readonly signalCode: NodeJS.Signals | null }): boolean =>
+  child.exitCode !== null || child.signalCode !== null;
+
+/**
+ * waitFor, for something a running bftask should bring about: fails at once if bftask ends
+ * first, and either way with what bftask printed, so a failure says why.
+ */
+export async function waitForRun(run: ResultPromise, what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  let timedOut = false;
+  try {
+    await waitFor(what, () => check() || hasExited(run), timeoutMs);
+  } catch {
+    timedOut = true;
+    run.kill('SIGKILL');
+  }
+  if (!timedOut && check()) return;
+  const result = await run;
+  throw new Error(`${timedOut ? 'timed out waiting' : 'bftask ended before'} ${what}; it said:\n${String(result.stdout)}${String(result.stderr)}`);
+}
