@@ -170,6 +170,42 @@ export function maxOverlap(intervals: readonly { from: number; to: number }[]): 
   return most;
 }
 
+/** Every live process below `pid` (children, grandchildren, ...), from /proc. */
+export function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // `pid (comm) state ppid ...`: comm may hold spaces, so read after its closing parenthesis.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parentOf.set(Number(entry), ppid);
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const [child, ppid] of parentOf) {
+      if (ppid === parent) {
+        found.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+/** A process's command line as one string ('' once it is gone). */
+export function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+  } catch {
+    return '';
+  }
+}
+
 /** True once a spawned child has ended (a running ChildProcess has exitCode null, not undefined). */
 export const hasExited = (child: { readonly exitCode: number | null; readonly signalCode: NodeJS.Signals | null }): boolean =>
   child.exitCode !== null || child.signalCode !== null;
