@@ -47,6 +47,8 @@ describe('example raw data (phase 2)', () => {
       'SELECT points, 2 * (paint_fgm + mid_fgm) + 3 * fg3m + ftm AS zones FROM nba_player_boxscores');
     expect(box.length).toBeGreaterThan(0);
     expect(box.every((b) => b.points === b.zones)).toBe(true);
+    const lines = range.query<{ n: number }>('SELECT COUNT(*) AS n FROM odds_player_props');
+    expect(lines[0]?.n).toBeGreaterThan(0);
     const unpriced = range.query(`
       SELECT o.player_id FROM odds_player_props o
       LEFT JOIN nba_player_boxscores p ON p.game_date = o.game_date AND p.player_id = o.player_id
