@@ -29,7 +29,7 @@ export interface RunOptions {
 
 /** One line of events.log, written by the fixture processor. */
 export interface ProcessorEvent {
-  readonly event: 'start' | 'end' | 'child';
+  readonly event: 'start' | 'end' | 'child' | 'term' | 'tick' | 'gave-up';
   readonly target: string;
   readonly start: string;
   readonly end: string;
@@ -52,7 +52,7 @@ export interface Project {
   exec(sql: string, ...params: unknown[]): void;
   /** Lines of invocations.log: `target start end dateCount`, one per step the processor ran. */
   invocations(): string[];
-  /** Parsed events.log: the processor's start, end and grandchild lines. */
+  /** Parsed events.log: the processor's start, end, grandchild, SIGTERM, tick and gave-up lines. */
   events(): ProcessorEvent[];
   write(file: string, text: string): void;
   remove(): void;
@@ -76,8 +76,9 @@ export function makeProject(files: Record<string, string>): Project {
     };
     return execa('node', [BIN, ...args], spawnOptions);
   };
+  // Whole lines only: a step may be half-way through appending one while a test reads.
   const lines = (file: string) =>
-    fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), 'utf8').split('\n').filter(Boolean) : [];
+    fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), 'utf8').split('\n').slice(0, -1).filter(Boolean) : [];
   const withDb = <T>(readonly: boolean, use: (db: Database.Database) => T): T => {
     if (!readonly) fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
     const db = new Database(path.join(dir, 'data', 'warehouse.db'), { readonly });

@@ -1,35 +1,10 @@
 // How pending dates become steps (shards, calendars, gaps) and how many steps run at once.
 import { describe, expect, it } from 'vitest';
 import { configSource, type ProcessorEvent, type Project } from '../rig.js';
-import { datesIn, days, dryRun, expectedInvocations, maxOverlap, newInvocations, projectMaker } from './util.js';
+import { datesIn, days, dryRun, expectedInvocations, expectedSteps, maxOverlap, newInvocations, projectMaker } from './util.js';
 
 const newProject = projectMaker();
 const project = (config: string): Project => newProject({ 'backfill.config.ts': config });
-
-/**
- * The steps the issue describes, from first principles: maximal runs of pending dates that are
- * consecutive in the calendar, each cut into pieces of at most `shard` dates.
- */
-function expectedSteps(calendar: readonly string[], pending: ReadonlySet<string>, shard: number): { start: string; end: string }[] {
-  const runs: string[][] = [];
-  let run: string[] = [];
-  for (const d of calendar) {
-    if (pending.has(d)) run.push(d);
-    else if (run.length > 0) {
-      runs.push(run);
-      run = [];
-    }
-  }
-  if (run.length > 0) runs.push(run);
-  const steps: { start: string; end: string }[] = [];
-  for (const r of runs) {
-    for (let i = 0; i < r.length; i += shard) {
-      const piece = r.slice(i, i + shard);
-      steps.push({ start: piece[0] as string, end: piece[piece.length - 1] as string });
-    }
-  }
-  return steps;
-}
 
 const RANGE = ['2024-01-01', '2024-01-10'] as const;
 const ALL = days(...RANGE);
@@ -105,30 +80,38 @@ function intervals(events: readonly ProcessorEvent[], target?: string): { from: 
 describe.concurrent('concurrency', () => {
   it("a target's own concurrency: 1 runs its steps one at a time while other targets overlap", async () => {
     const DAYS = ['2024-01-01', '2024-01-03'] as const;
+    const COUNT = days(...DAYS).length;
     const p = project(
       configSource(`{
         a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--sleep', '300'), shard: 1, concurrency: 1 },
-        b: { table: 'b_t', dateColumn: 'd', run: proc('b_t', '--sleep', '300'), shard: 1 },
+        b: { table: 'b_t', dateColumn: 'd', run: proc('b_t', '--barrier', '${COUNT}'), shard: 1 },
       }`, { range: [...DAYS], extra: 'concurrency: 4,' }),
     );
     const result = await p.bftask([]);
+    // b's steps each wait until all of them have started: had they been run one at a time,
+    // they would have given up (exit 4) and failed the run.
     expect(result.code, result.stdout).toBe(0);
     const events = p.events();
     const a = intervals(events, 'a');
-    expect(a).toHaveLength(days(...DAYS).length);
+    expect(a).toHaveLength(COUNT);
+    // The sleep only widens the window in which a broken bound would show as overlap.
     expect(maxOverlap(a)).toBe(1);
     // The unbounded target did run in parallel, so the bound above is the target's, not an accident.
-    expect(maxOverlap(intervals(events, 'b'))).toBeGreaterThan(1);
+    expect(maxOverlap(intervals(events, 'b'))).toBe(COUNT);
   });
 
   it('a downstream step starts once the upstream steps it reads are done, not the whole upstream target', async () => {
     const DAYS = days('2024-01-01', '2024-01-03');
+    const first = DAYS[0] as string;
+    const last = DAYS[DAYS.length - 1] as string;
     const p = project(
+      // a's last step waits until b's first step has started: if b waited for the whole of a,
+      // that step would give up (exit 4) and the run would fail.
       configSource(`{
-        a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--sleep', '300'), shard: 1, concurrency: 1 },
+        a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--wait-for', 'b:${first}', '--wait-date', '${last}'), shard: 1, concurrency: 1 },
         b: { table: 'b_t', dateColumn: 'd', deps: ['a'], run: proc('b_t'), shard: 1 },
         c: { table: 'c_t', dateColumn: 'd', deps: [{ target: 'a', lookback: 1 }], run: proc('c_t'), shard: 1 },
-      }`, { range: [DAYS[0] as string, DAYS[DAYS.length - 1] as string] }),
+      }`, { range: [first, last] }),
     );
     const result = await p.bftask([]);
     expect(result.code, result.stdout).toBe(0);
@@ -143,23 +126,23 @@ describe.concurrent('concurrency', () => {
       expect(at('start', 'b', d)).toBeGreaterThanOrEqual(at('end', 'a', d));
       for (const input of DAYS.slice(Math.max(0, i - 1), i + 1)) expect(at('start', 'c', d)).toBeGreaterThanOrEqual(at('end', 'a', input));
     }
-    // a runs one date at a time, so b's first date can start while a's last is still running.
-    const first = DAYS[0] as string;
-    const last = DAYS[DAYS.length - 1] as string;
+    // Spelled out from the events too: b's first date started while a's last was still running.
     expect(at('start', 'b', first)).toBeLessThan(at('end', 'a', last));
   });
 
   it('-j 2 bounds the steps running at once across all targets, over the config', async () => {
+    const DAYS = ['2024-01-01', '2024-01-04'] as const;
     const p = project(
+      // Steps of each target pass in pairs (--barrier 2), so two do run at once: the bound is reached.
       configSource(`{
-        a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--sleep', '300'), shard: 1 },
-        b: { table: 'b_t', dateColumn: 'd', run: proc('b_t', '--sleep', '300'), shard: 1 },
-      }`, { range: ['2024-01-01', '2024-01-03'], extra: 'concurrency: 6,' }),
+        a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--barrier', '2'), shard: 1 },
+        b: { table: 'b_t', dateColumn: 'd', run: proc('b_t', '--barrier', '2'), shard: 1 },
+      }`, { range: [...DAYS], extra: 'concurrency: 6,' }),
     );
     const result = await p.bftask(['-j', '2']);
     expect(result.code, result.stdout).toBe(0);
     const all = intervals(p.events());
-    expect(all).toHaveLength(6);
+    expect(all).toHaveLength(2 * days(...DAYS).length);
     expect(maxOverlap(all)).toBe(2);
   });
 });

@@ -1,5 +1,6 @@
 /** Helpers shared by the CLI tests: date arithmetic kept independent of src/, and plan oracles. */
 import fs from 'node:fs';
+import type { ResultPromise } from 'execa';
 import { afterAll, expect } from 'vitest';
 import { makeProject, type Project } from '../rig.js';
 
@@ -83,6 +84,31 @@ export function expectedInvocations(plan: Map<string, DryRunTarget>): string[] {
   return lines.sort();
 }
 
+/**
+ * The steps the issue describes, from first principles: maximal runs of pending dates that are
+ * consecutive in the calendar, each cut into pieces of at most `shard` dates.
+ */
+export function expectedSteps(calendar: readonly string[], pending: ReadonlySet<string>, shard: number): { start: string; end: string }[] {
+  const runs: string[][] = [];
+  let run: string[] = [];
+  for (const d of calendar) {
+    if (pending.has(d)) run.push(d);
+    else if (run.length > 0) {
+      runs.push(run);
+      run = [];
+    }
+  }
+  if (run.length > 0) runs.push(run);
+  const steps: { start: string; end: string }[] = [];
+  for (const r of runs) {
+    for (let i = 0; i < r.length; i += shard) {
+      const piece = r.slice(i, i + shard);
+      steps.push({ start: piece[0] as string, end: piece[piece.length - 1] as string });
+    }
+  }
+  return steps;
+}
+
 /** Pending dates per target name. */
 export const pendingOf = (plan: Map<string, DryRunTarget>): Record<string, string[]> =>
   Object.fromEntries([...plan.values()].map((t) => [t.name, t.pending]));
@@ -114,8 +140,12 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Polls `check` every 25 ms until it returns true, or fails after `timeoutMs`. */
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+/**
+ * Polls `check` every 25 ms until it returns true, or fails after `timeoutMs`: a deadline that
+ * only stops a broken run from hanging, so generous enough for a machine several times slower
+ * than usual (a step's start took over 10 s with the load at 11 on 2 cores).
+ */
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -138,4 +168,61 @@ export function maxOverlap(intervals: readonly { from: number; to: number }[]): 
     most = Math.max(most, now);
   }
   return most;
+}
+
+/** Every live process below `pid` (children, grandchildren, ...), from /proc. */
+export function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // `pid (comm) state ppid ...`: comm may hold spaces, so read after its closing parenthesis.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parentOf.set(Number(entry), ppid);
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const [child, ppid] of parentOf) {
+      if (ppid === parent) {
+        found.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+/** A process's command line as one string ('' once it is gone). */
+export function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** True once a spawned child has ended (a running ChildProcess has exitCode null, not undefined). */
+export const hasExited = (child: { readonly exitCode: number | null; readonly signalCode: NodeJS.Signals | null }): boolean =>
+  child.exitCode !== null || child.signalCode !== null;
+
+/**
+ * waitFor, for something a running bftask should bring about: fails at once if bftask ends
+ * first, and either way with what bftask printed, so a failure says why.
+ */
+export async function waitForRun(run: ResultPromise, what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  let timedOut = false;
+  try {
+    await waitFor(what, () => check() || hasExited(run), timeoutMs);
+  } catch {
+    timedOut = true;
+    run.kill('SIGKILL');
+  }
+  if (!timedOut && check()) return;
+  const result = await run;
+  throw new Error(`${timedOut ? 'timed out waiting' : 'bftask ended before'} ${what}; it said:\n${String(result.stdout)}${String(result.stderr)}`);
 }

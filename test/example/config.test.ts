@@ -39,27 +39,11 @@ describe('backfill.config.ts', () => {
     const lookbacks = targets.flatMap(([name, t]) => (t.deps ?? []).flatMap((dep) =>
       typeof dep === 'string' || dep.lookback === undefined ? [] : [[name, dep.target, dep.lookback]]));
     expect(lookbacks.filter(([, dep]) => dep === 'schedule').map(([, , k]) => k)).toEqual([MAX_REST, MAX_REST]);
-    expect(lookbacks.filter(([, dep]) => dep !== 'schedule').every(([, , k]) => k === LOOKBACK_DAYS)).toBe(true);
+    const windows = lookbacks.filter(([, dep]) => dep !== 'schedule');
+    expect(windows.length).toBeGreaterThan(0);
+    expect(windows.every(([, , k]) => k === LOOKBACK_DAYS)).toBe(true);
     for (const [name, target] of targets) {
       for (const dep of target.deps ?? []) expect(Object.keys(config.targets), name).toContain(typeof dep === 'string' ? dep : dep.target);
     }
-  });
-
-  it('builds everything from empty in 150 to 250 steps', () => {
-    let steps = 0;
-    for (const [, target] of targets) {
-      const excluded = new Set(target.exclude as readonly string[] | undefined);
-      // Runs of consecutive calendar dates, broken by excluded dates, cut into shards.
-      let run = 0;
-      for (const date of [...gameDates, 'end']) {
-        if (date !== 'end' && !excluded.has(date)) run++;
-        else if (run > 0) {
-          steps += Math.ceil(run / (target.shard ?? run));
-          run = 0;
-        }
-      }
-    }
-    expect(steps).toBeGreaterThanOrEqual(150);
-    expect(steps).toBeLessThanOrEqual(250);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { gameDatesBetween } from '../../example/schedule.mjs';
 import { makeWarehouse } from './helpers.js';
 
 const RAW = [
@@ -27,7 +28,9 @@ describe('example raw data (phase 2)', () => {
   });
 
   it('looks like a league night: ~10 players a team, points add up, a line per rotation player', () => {
-    const games = range.query<{ game_date: string; n: number }>('SELECT game_date, COUNT(*) AS n FROM nba_schedule GROUP BY game_date');
+    const games = range.query<{ game_date: string; n: number }>('SELECT game_date, COUNT(*) AS n FROM nba_schedule GROUP BY game_date ORDER BY game_date');
+    // Every game date of the week built in the first test, so the check below is not vacuous.
+    expect(games.map((g) => g.game_date)).toEqual(gameDatesBetween('2022-01-03', '2022-01-09'));
     expect(games.map((g) => g.n).every((n) => n >= 1 && n <= 15)).toBe(true);
     expect(new Set(games.map((g) => g.n)).size).toBeGreaterThan(1);
     const perTeam = range.query<{ players: number }>('SELECT COUNT(*) AS players FROM nba_player_boxscores GROUP BY game_date, team');
@@ -42,7 +45,10 @@ describe('example raw data (phase 2)', () => {
     expect(mismatched).toEqual([]);
     const box = range.query<{ points: number; zones: number }>(
       'SELECT points, 2 * (paint_fgm + mid_fgm) + 3 * fg3m + ftm AS zones FROM nba_player_boxscores');
+    expect(box.length).toBeGreaterThan(0);
     expect(box.every((b) => b.points === b.zones)).toBe(true);
+    const lines = range.query<{ n: number }>('SELECT COUNT(*) AS n FROM odds_player_props');
+    expect(lines[0]?.n).toBeGreaterThan(0);
     const unpriced = range.query(`
       SELECT o.player_id FROM odds_player_props o
       LEFT JOIN nba_player_boxscores p ON p.game_date = o.game_date AND p.player_id = o.player_id
