@@ -47,6 +47,7 @@ export async function runPlan(input: RunInput): Promise<number> {
   const { plan, calendar } = input.planned;
   const { logDir, runId } = folder;
   folder.open(new Set(plan.steps.map((s) => s.target)));
+  warehouse.prepareToWrite?.();
   const wide = (io.columns ?? 80) >= MIN_LISTR_COLUMNS;
   const reporter: Reporter =
     (input.options.reporter ?? (io.isTTY ? 'listr' : 'lines')) === 'listr' && wide

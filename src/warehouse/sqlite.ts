@@ -16,15 +16,31 @@ import type { PresentDates, TableRef, Warehouse } from './warehouse.js';
 const WRITER = fileURLToPath(new URL('./sqlite-write.js', import.meta.url));
 
 /**
- * Opens the SQLite file at `file`; `shown` is how messages name it. With `create` (a run that
- * will write), a missing file is created in WAL mode; without (status, --dry-run), a missing
- * file reads as an empty warehouse and nothing is written.
+ * Opens the SQLite file at `file`; `shown` is how messages name it. A missing file reads as an
+ * empty warehouse; with `create` (a run that will write) it is created, in WAL mode, only when
+ * the run is about to start steps (`prepareToWrite`), so an error found while planning leaves
+ * nothing behind.
  */
 export function openSqlite(file: string, shown: string, create: boolean): Warehouse {
   const exists = fs.existsSync(file);
   if (exists && fs.statSync(file).isDirectory()) throw new UsageError(`warehouse ${shown} is a folder, not a SQLite database file`);
-  const notice = exists ? undefined : `warehouse ${shown} does not exist yet: it will be created`;
-  if (!create && !exists) return emptyWarehouse(file, shown, notice);
+  if (exists) return openFile(file, shown, create, undefined);
+  const notice = `warehouse ${shown} does not exist yet: it will be created`;
+  const empty = emptyWarehouse(file, shown, notice);
+  if (!create) return empty;
+  let made: Warehouse | undefined;
+  const real = () => (made ??= openFile(file, shown, true, notice));
+  return {
+    ...empty,
+    prepareToWrite: () => void real(),
+    presentDates: (tables, range) => (made ?? empty).presentDates(tables, range),
+    calendarDates: (ref, range) => (made ?? empty).calendarDates(ref, range),
+    writeSql: (request) => real().writeSql(request),
+    close: () => made?.close(),
+  };
+}
+
+function openFile(file: string, shown: string, create: boolean, notice: string | undefined): Warehouse {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let db: Database.Database;
   try {
@@ -82,6 +98,7 @@ export function openSqlite(file: string, shown: string, create: boolean): Wareho
   return {
     description: shown,
     notice,
+    prepareToWrite: () => {},
     async presentDates(tables, range) {
       const present = new Map<string, PresentDates>();
       // SQLite keeps no per-date modification time.

@@ -39,6 +39,8 @@ export interface Warehouse {
   presentDates(tables: readonly TableRef[], range: Range): Promise<Map<string, PresentDates>>;
   /** Distinct dates of a calendar table within the range, sorted. */
   calendarDates(ref: TableRef, range: Range): Promise<IsoDate[]>;
+  /** Called before the first step runs: creates what steps write into (a new SQLite file). */
+  prepareToWrite?(): void;
   /** Runs one step of a SQL target: writes its SELECT's rows for exactly the step's dates. */
   writeSql(request: SqlWrite): Promise<SqlOutcome>;
   /** Variables that tell a step where to write (BFTASK_WAREHOUSE). */

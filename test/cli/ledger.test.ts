@@ -30,7 +30,7 @@ describe.concurrent('the ledger', () => {
       [[], 'failed', 1, 2, 1],
     ]);
     const [newest, oldest] = list.runs;
-    expect(newest?.id > (oldest?.id ?? '')).toBe(true);
+    expect((newest?.id ?? '') > (oldest?.id ?? '')).toBe(true);
     const text = await p.bftask(['runs']);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(new RegExp(`^ +${oldest?.id} +\\S+ \\S+ +[\\d.]+s +failed +2 +1 +bftask$`, 'm'));

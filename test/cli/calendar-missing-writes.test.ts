@@ -1,8 +1,4 @@
-// PENDING (bug, reported with issue 14): `bftask` (a build) on a project whose calendar table does
-// not exist exits 2 as it should, but first creates data/warehouse.db (an empty WAL database):
-// the warehouse is opened for writing before the calendar is read. The README says exit 2 means
-// "nothing was run or written"; status and --dry-run already leave no file behind.
-// Rename to calendar-missing-writes.test.ts once fixed.
+// A build that stops on a missing calendar table (exit 2) writes nothing, not even the warehouse file.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
