@@ -1,6 +1,6 @@
 /** The end-of-run report: what was built, what failed and why, what to type next. */
 import type { IsoDate } from '../config/types.js';
-import type { Plan } from '../plan/plan.js';
+import type { Plan, Step } from '../plan/plan.js';
 import type { Piece, StepOutcome } from '../run/events.js';
 import { counted, describeFailure, formatDuration, stepName } from './format.js';
 
@@ -49,19 +49,21 @@ export function formatSummary(input: SummaryInput): string {
     return lines.join('\n');
   }
 
-  const head = input.interrupted ? '✖ interrupted' : `✖ ${counted(failed.length, 'step')} failed`;
+  const groups = collapse(plan, outcomes);
+  const head = input.interrupted ? '✖ interrupted' : `✖ ${counted(groups.length, 'step')} failed`;
   lines.push(
     `${head}, ${counted(complete, 'target')} complete, ${incomplete.size} incomplete` +
       ` · ${counted(built.length, 'step')} (${counted(dates, 'date')}) built in ${formatDuration(input.elapsedMs)}`,
   );
-  for (const piece of failed) {
-    const name = stepName(piece.step);
+  for (const { piece, step, ids } of groups) {
+    const name = stepName(step);
     const attempts = piece.attempts > 1 ? ` (after ${piece.attempts} attempts)` : '';
-    lines.push('', `  ${name}   ${describeFailure(piece.failure, input.calendar)}${attempts}`);
+    const alone = ids.size > 1 ? ` (bisected: each of its ${ids.size} parts failed the same way)` : '';
+    lines.push('', `  ${name}   ${describeFailure(piece.failure, input.calendar)}${attempts}${alone}`);
     const indent = `  ${' '.repeat(name.length)}   `;
     lines.push(`${indent}log: ${input.shownPath(piece.log)}`);
     for (const line of input.tails.get(piece.step.id) ?? []) lines.push(`${indent}│ ${line.length > 200 ? `${line.slice(0, 199)}…` : line}`);
-    const held = skippedBecause(skipped, piece.step.id);
+    const held = skippedBecause(skipped, ids);
     if (held) lines.push(`  skipped because of it: ${held}`);
   }
   if (retriedLines.length > 0) lines.push('', ...retriedLines);
@@ -70,11 +72,47 @@ export function formatSummary(input: SummaryInput): string {
   return lines.join('\n');
 }
 
+type Failed = Extract<Piece, { kind: 'failed' }>;
+
+/** Failed pieces shown as one: the first piece, the dates of all, and their ids. */
+interface FailedGroup {
+  readonly piece: Failed;
+  step: Step;
+  readonly ids: Set<string>;
+}
+
+/**
+ * Failed pieces, with neighbours of one planned step that failed the same way shown as one: a
+ * step whose every date fails (a SQL error, a bad column) is bisected down to single dates, and
+ * ten lines saying the same thing would hide the one that differs.
+ */
+function collapse(plan: Plan, outcomes: ReadonlyMap<string, StepOutcome>): FailedGroup[] {
+  const groups: (FailedGroup & { key: string })[] = [];
+  for (const planned of plan.steps) {
+    let previous: (typeof groups)[number] | undefined;
+    for (const piece of outcomes.get(planned.id)?.pieces ?? []) {
+      if (piece.kind !== 'failed') {
+        previous = undefined;
+        continue;
+      }
+      const key = piece.failure.reason === 'still-missing' ? `still-missing ${piece.failure.label}` : JSON.stringify(piece.failure);
+      if (previous && previous.key === key) {
+        previous.step = { ...previous.step, end: piece.step.end, dates: [...previous.step.dates, ...piece.step.dates] };
+        previous.ids.add(piece.step.id);
+        continue;
+      }
+      previous = { piece, step: piece.step, ids: new Set([piece.step.id]), key };
+      groups.push(previous);
+    }
+  }
+  return groups;
+}
+
 /** `pdc 3 dates, mlfs 3 dates`: what a failed piece kept from running, per target. */
-function skippedBecause(skipped: readonly Extract<Piece, { kind: 'skipped' }>[], failedId: string): string {
+function skippedBecause(skipped: readonly Extract<Piece, { kind: 'skipped' }>[], failedIds: ReadonlySet<string>): string {
   const perTarget = new Map<string, number>();
   for (const piece of skipped) {
-    if (piece.because === failedId) perTarget.set(piece.step.target, (perTarget.get(piece.step.target) ?? 0) + piece.step.dates.length);
+    if (failedIds.has(piece.because)) perTarget.set(piece.step.target, (perTarget.get(piece.step.target) ?? 0) + piece.step.dates.length);
   }
   return [...perTarget].map(([target, n]) => `${target} ${counted(n, 'date')}`).join(', ');
 }

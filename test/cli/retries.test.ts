@@ -85,6 +85,23 @@ describe.concurrent('retries, bisection, timeouts', () => {
     expect(run.attempts.filter((a) => a.outcome === 'skipped').map((a) => [a.target, a.dates])).toEqual([['b', [BAD]]]);
   });
 
+  it('a step whose every date fails is bisected to single dates and summed up in one line', async ({ expect }) => {
+    const p = project({
+      'backfill.config.ts': configSource(`{
+        a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--exit', '3') },
+        b: { table: 'b_t', dateColumn: 'd', deps: ['a'], run: proc('b_t') },
+      }`, { range: ['2024-01-01', '2024-01-04'] }),
+    });
+    const result = await p.bftask([]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^✖ 1 step failed, 0 targets complete, 2 incomplete/m);
+    expect(result.stdout).toMatch(/^ {2}a 2024-01-01\.\.2024-01-04 +exited with code 3 \(bisected: each of its 4 parts failed the same way\)$/m);
+    expect(result.stdout).toContain('skipped because of it: b 4 dates');
+    const run = await lastRun(p);
+    // 1 of 4 dates, 2 of 2, 4 of 1: seven attempts, none built.
+    expect(run.attempts.filter((a) => a.target === 'a').map((a) => a.dates.length)).toEqual([4, 2, 2, 1, 1, 1, 1]);
+  });
+
   it('a hanging step with timeout 3s is killed with its children, reported as timed out, exit 1', async ({ expect }) => {
     const p = project({
       'backfill.config.ts': configSource(`{

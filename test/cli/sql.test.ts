@@ -111,7 +111,7 @@ describe.concurrent('sql targets on SQLite', () => {
 
   it('fail the step when the SELECT lacks the date column: the reason in the summary, nothing written', async () => {
     const p = project(`{
-      nodate: { table: 'nodate_t', dateColumn: 'd', sql: 'SELECT d AS day, v FROM raw WHERE d BETWEEN @start AND @end' },
+      nodate: { table: 'nodate_t', dateColumn: 'd', sql: 'SELECT d AS day, v FROM raw WHERE d BETWEEN @start AND @end', bisect: false },
     }`);
     const result = await p.bftask([]);
     expect(result.code).toBe(1);
@@ -125,7 +125,7 @@ describe.concurrent('sql targets on SQLite', () => {
 
   it('a SELECT that returns no rows for one of its dates fails the step as still missing', async () => {
     const GAP = '2024-01-05';
-    const p = project(`{ agg: { table: 'agg_t', dateColumn: 'd', sql: '${AGG_SQL}' } }`);
+    const p = project(`{ agg: { table: 'agg_t', dateColumn: 'd', sql: '${AGG_SQL}', bisect: false } }`);
     p.exec('DELETE FROM raw WHERE d = ?', GAP);
     const result = await p.bftask([]);
     expect(result.code).toBe(1);
@@ -142,7 +142,7 @@ describe.concurrent('sql targets on SQLite', () => {
 
   it('a SQL error fails the step: its dependents are skipped, independent targets go on, exit 1', async () => {
     const p = project(`{
-      broken: { table: 'broken_t', dateColumn: 'd', sql: 'SELECT d, nope FROM raw WHERE d BETWEEN @start AND @end' },
+      broken: { table: 'broken_t', dateColumn: 'd', sql: 'SELECT d, nope FROM raw WHERE d BETWEEN @start AND @end', bisect: false },
       down: { table: 'down_t', dateColumn: 'd', deps: ['broken'], sql: 'SELECT d, nope FROM broken_t WHERE d BETWEEN @start AND @end' },
       ok: { table: 'ok_t', dateColumn: 'd', sql: '${AGG_SQL}', shard: 4 },
       cmd: { table: 'cmd_t', dateColumn: 'd', deps: ['ok'], run: proc('cmd_t') },
