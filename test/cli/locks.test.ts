@@ -1,6 +1,8 @@
 // Two bftask processes on one config: overlapping targets are never built twice at once, disjoint
 // ones go side by side, --wait waits and re-plans, and a dead holder's lock is taken over.
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'vitest';
 import { configSource, type Project } from '../rig.js';
 import { days, isAlive, projectMaker, waitFor } from './util.js';
@@ -9,9 +11,9 @@ const RANGE = ['2024-01-01', '2024-01-04'] as const;
 const ALL = days(...RANGE);
 const project = projectMaker();
 
-const config = (sleep: number) =>
+const config = (sleep: number, extra = '') =>
   configSource(`{
-    a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--sleep', '${sleep}', '--grandchild'), shard: 2 },
+    a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--sleep', '${sleep}', '--grandchild'${extra ? `, ${extra}` : ''}), shard: 2 },
     b: { table: 'b_t', dateColumn: 'd', deps: ['a'], run: proc('b_t') },
     c: { table: 'c_t', dateColumn: 'd', run: proc('c_t') },
   }`, { range: [...RANGE] });
@@ -53,33 +55,43 @@ describe.concurrent('locks', () => {
   });
 
   it('runs over disjoint targets proceed side by side', async ({ expect, onTestFinished }) => {
-    const p = project({ 'backfill.config.ts': config(3_000) });
+    // a's steps wait until c's step has started: only a second run building c beside the first
+    // lets the first finish (a wait that is never met fails the step after 45 s).
+    const p = project({ 'backfill.config.ts': config(0, "'--wait-for', 'c:2024-01-01'") });
     const first = p.spawn(['a']);
     onTestFinished(() => {
       if (first.exitCode === undefined) first.kill('SIGKILL');
     });
-    await waitFor('a to start', () => p.events().some((e) => e.target === 'a' && e.event === 'start'), 20_000);
+    await waitFor('a to start', () => p.events().some((e) => e.target === 'a' && e.event === 'start'), 30_000);
     const second = await p.bftask(['c']);
     expect(second.code, second.stderr).toBe(0);
-    expect((await first).exitCode).toBe(0);
-    // c was built while a was still building.
-    const cEnd = Math.max(...p.events().filter((e) => e.target === 'c' && e.event === 'end').map((e) => e.t));
-    const aEnd = Math.max(...p.events().filter((e) => e.target === 'a' && e.event === 'end').map((e) => e.t));
-    expect(cEnd).toBeLessThan(aEnd);
+    const done = await first;
+    expect(done.exitCode, String(done.stdout)).toBe(0);
+    expect(rows(p, 'a_t')).toEqual(ALL);
+    expect(rows(p, 'c_t')).toEqual(ALL);
   });
 
   it('--wait waits for the holder, says so once, then re-plans and builds only what is left', async ({ expect, onTestFinished }) => {
-    const p = project({ 'backfill.config.ts': config(2_000) });
+    // a's steps wait for a 'release' line the test writes once the second run says it waits.
+    const p = project({ 'backfill.config.ts': config(0, "'--wait-for', 'release:2024-01-01'") });
     const first = p.spawn(['a']);
     onTestFinished(() => {
       if (first.exitCode === undefined) first.kill('SIGKILL');
     });
-    await waitFor('a to start', () => p.events().some((e) => e.target === 'a' && e.event === 'start'), 20_000);
-    const second = await p.bftask(['b', '--wait']);
+    await waitFor('a to start', () => p.events().some((e) => e.target === 'a' && e.event === 'start'), 30_000);
+    const second = p.spawn(['b', '--wait']);
+    onTestFinished(() => {
+      if (second.exitCode === undefined) second.kill('SIGKILL');
+    });
+    let said = '';
+    second.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    await waitFor('the second run to say it waits', () => said.includes('waiting for it'), 30_000);
+    fs.appendFileSync(path.join(p.dir, 'events.log'), `${JSON.stringify({ event: 'start', target: 'release', start: '2024-01-01' })}\n`);
     expect((await first).exitCode).toBe(0);
-    expect(second.code, second.stdout + second.stderr).toBe(0);
-    expect(second.stderr.trim().split('\n')).toHaveLength(1);
-    expect(second.stderr).toMatch(/target a is being built by run \S+ .*; waiting for it \(--wait\)$/m);
+    const result = await second;
+    expect(result.exitCode, String(result.stdout) + said).toBe(0);
+    expect(said.trim().split('\n')).toHaveLength(1);
+    expect(said).toMatch(/target a is being built by run \S+ .*; waiting for it \(--wait\)$/m);
     // a was built once, by the first run; the second built b only.
     expect(p.invocations().filter((l) => l.startsWith('a ')).length).toBe(2);
     expect(rows(p, 'a_t')).toEqual(ALL);
