@@ -21,6 +21,9 @@ describe.concurrent('what the warehouse holds', () => {
         Events: { table: 'Events', dateColumn: 'Event_Date', shard: 4,
           run: ['python3', ${JSON.stringify(PY)}, '{table}', 'Event_Date', '--start-date', '{start}', '--end-date', '{end}'] },
         after: { table: 'after_t', dateColumn: 'd', deps: ['Events'], run: proc('after_t') },
+        // A SQL target over those timestamps writes timestamps too, matched by their date.
+        Per_Day: { table: 'per_day', dateColumn: 'EVENT_DATE', deps: ['Events'],
+          sql: "SELECT event_date, count(*) AS n FROM events WHERE event_date >= @start AND event_date < date(@end, '+1 day') GROUP BY 1" },
       }`, { range: [...RANGE] }),
     });
     const run = await p.bftask([]);
@@ -31,7 +34,10 @@ describe.concurrent('what the warehouse holds', () => {
     const status = await statusJson(p);
     expect(status.code).toBe(0);
     expect(status.targets.get('Events')).toMatchObject({ expected: ALL.length, present: ALL.length, missing: [] });
-    expect(pendingOf(await dryRun(p))).toEqual({ Events: [], after: [] });
+    expect(pendingOf(await dryRun(p))).toEqual({ Events: [], Per_Day: [], after: [] });
+    // Rebuilt, each date's row is replaced, not added to.
+    expect((await p.bftask(['--force', 'Per_Day'])).code).toBe(0);
+    expect(p.query('SELECT event_date AS d, n FROM per_day ORDER BY 1')).toEqual(ALL.map((d) => ({ d: `${d} 00:00:00`, n: 2 })));
   });
 
   it('a calendar table of timestamps with gaps gives the calendar its dates', async ({ expect }) => {
