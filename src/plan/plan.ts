@@ -1,11 +1,17 @@
 /**
- * The planner: config, selection, calendar and coverage in, steps out. Pure — no warehouse,
- * disk or clock — so every rule here is unit-tested with plain values.
+ * The planner: config, selection, calendar, coverage and build times in, steps out. Pure — no
+ * warehouse, disk or clock — so every rule here is unit-tested with plain values.
+ *
+ * A date of a target is pending when it is missing, forced, stale (an input it reads was built
+ * after it), or reads a pending upstream date (Make's rule, carried down the graph).
  */
 import type { Config, Range, Target } from '../config/config.js';
 import type { IsoDate } from '../config/types.js';
 import { addDays, lowerBound } from '../util/dates.js';
-import { expandArgv } from './argv.js';
+import { dayNumbers } from './days.js';
+import { cutRuns, stepFor, stepsHolding } from './steps.js';
+
+export { parseStepId, stepFor, stepId } from './steps.js';
 
 export interface PlanInput {
   readonly config: Pick<Config, 'targets' | 'order'>;
@@ -24,8 +30,12 @@ export interface PlanInput {
   readonly calendar: readonly IsoDate[];
   /** Dates present in each selected target's output. */
   readonly present: ReadonlyMap<string, ReadonlySet<IsoDate>>;
-  /** Targets to rebuild in full even where present. */
+  /** Targets to rebuild in full (within the range) even where present. */
   readonly force: ReadonlySet<string>;
+  /** When each present date was last built (ms since the epoch), where any source knows. */
+  readonly built?: ReadonlyMap<string, ReadonlyMap<IsoDate, number>>;
+  /** Plan from presence alone: nothing is stale (`--no-stale`, `freshness: 'presence'`). */
+  readonly presenceOnly?: boolean;
 }
 
 export interface Step {
@@ -46,6 +56,9 @@ export type StepAction =
   | { readonly kind: 'command'; readonly argv: readonly string[] }
   | { readonly kind: 'sql'; readonly sql: string };
 
+/** Why a date is pending, most direct first: a date both stale and downstream of a pending one is stale. */
+export type PendingReason = 'missing' | 'forced' | 'stale' | 'upstream';
+
 export interface TargetPlan {
   readonly name: string;
   readonly label: string;
@@ -57,6 +70,8 @@ export interface TargetPlan {
   /** Present dates made pending by a pending upstream date, per upstream target. */
   readonly after: readonly { readonly target: string; readonly count: number }[];
   readonly pending: readonly IsoDate[];
+  /** Why each pending date is pending, index-aligned with `pending`. */
+  readonly reasons: readonly PendingReason[];
   readonly steps: readonly Step[];
 }
 
@@ -94,20 +109,23 @@ export function planningStart(range: Range, floor: IsoDate | undefined, days: nu
   return back > limit ? back : limit;
 }
 
-/** A step's id, `target:start_end`; `parseStepId` reads it back. */
-export const stepId = (target: string, start: IsoDate, end: IsoDate): string => `${target}:${start}_${end}`;
-
-/** The target and dates a step id names. */
-export function parseStepId(id: string): { target: string; start: IsoDate; end: IsoDate } {
-  const match = /^(.*):(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})$/.exec(id);
-  if (!match) throw new Error(`Internal error: not a step id: ${id}`);
-  return { target: match[1] as string, start: match[2] as IsoDate, end: match[3] as IsoDate };
+/** The calendar as the planner walks it: dates, their day numbers, and each date's index. */
+interface Days {
+  readonly dates: readonly IsoDate[];
+  readonly day: Int32Array;
+  readonly position: ReadonlyMap<IsoDate, number>;
 }
+
+const MISSING = 1;
+const FORCED = 2;
+const STALE = 3;
+const UPSTREAM = 4;
+const REASONS: readonly (PendingReason | undefined)[] = [undefined, 'missing', 'forced', 'stale', 'upstream'];
 
 /** Works out what is pending and the steps that build it. */
 export function plan(input: PlanInput): Plan {
   const { config, calendar } = input;
-  const position = new Map(calendar.map((d, i) => [d, i]));
+  const days: Days = { dates: calendar, day: dayNumbers(calendar), position: new Map(calendar.map((d, i) => [d, i])) };
   const reach = reachBack(config, input.selection);
   const byName = new Map<string, TargetPlan>();
   const targets: TargetPlan[] = [];
@@ -116,117 +134,120 @@ export function plan(input: PlanInput): Plan {
     const target = config.targets.get(name);
     if (!target) throw new Error(`Internal error: no target ${name}`);
     const from = planningStart(input.range, input.floor, reach.get(name) ?? 0);
-    const planned = planTarget(target, input, from, byName, position);
+    const planned = planTarget(target, input, from, byName, days);
     byName.set(name, planned);
     targets.push(planned);
   }
   return { range: input.range, targets, steps: targets.flatMap((t) => t.steps) };
 }
 
-/**
- * The step that builds `dates` (consecutive calendar dates, sorted) of `target`. Also how a run
- * narrows a planned step to part of its dates: a bisected half, or the dates whose inputs built.
- */
-export function stepFor(target: Target, dates: readonly IsoDate[], needs: readonly string[]): Step {
-  const start = dates[0];
-  const end = dates[dates.length - 1];
-  if (start === undefined || end === undefined) throw new Error(`Internal error: a step of ${target.name} with no dates`);
-  return {
-    id: stepId(target.name, start, end),
-    target: target.name,
-    start,
-    end,
-    dates,
-    action:
-      target.action.kind === 'command'
-        ? { kind: 'command', argv: expandArgv(target.action.run, { start, end, target: target.name, table: target.label }) }
-        : target.action,
-    needs,
-  };
-}
+function planTarget(target: Target, input: PlanInput, from: IsoDate, upstream: ReadonlyMap<string, TargetPlan>, days: Days): TargetPlan {
+  const { dates, day } = days;
+  const last = lowerBound(dates, addDays(input.range.end, 1));
+  // Calendar indexes of the expected dates.
+  const expected: number[] = [];
+  for (let i = lowerBound(dates, from); i < last; i++) if (!target.isExcluded(dates[i] as IsoDate)) expected.push(i);
 
-function planTarget(
-  target: Target,
-  input: PlanInput,
-  from: IsoDate,
-  upstream: ReadonlyMap<string, TargetPlan>,
-  position: ReadonlyMap<IsoDate, number>,
-): TargetPlan {
-  const expected = input.calendar.filter((d) => d >= from && d <= input.range.end && !target.isExcluded(d));
   const present = input.present.get(target.name) ?? new Set<IsoDate>();
-  const missing = expected.filter((d) => !present.has(d));
+  const reason = new Uint8Array(expected.length);
+  const missing: IsoDate[] = [];
   const forced = input.force.has(target.name);
-  const pending = new Set<IsoDate>(missing);
-  // --force covers the asked range only: history a lookback reads before --from is built
-  // where missing, never rebuilt (that would re-pull sources nobody asked to re-pull).
-  if (forced) for (const d of expected) if (d >= input.range.start) pending.add(d);
+  expected.forEach((i, k) => {
+    const date = dates[i] as IsoDate;
+    if (!present.has(date)) {
+      reason[k] = MISSING;
+      missing.push(date);
+      // --force covers the asked range only: history a lookback reads before --from is built
+      // where missing, never rebuilt (that would re-pull sources nobody asked to re-pull).
+    } else if (forced && date >= input.range.start) reason[k] = FORCED;
+  });
 
-  // Make semantics: a date built on an upstream date that is about to change is stale.
+  if (!input.presenceOnly) markStale(target, input, expected, reason, days);
+
+  // Make semantics: a date built on an upstream date that is about to change is stale too.
   const after: { target: string; count: number }[] = [];
   for (const dep of target.deps) {
     const up = upstream.get(dep.target);
     if (!up || up.pending.length === 0) continue;
+    const upDays = up.pending.map((d) => day[days.position.get(d) ?? -1] ?? Number.NaN);
+    let p = 0;
     let count = 0;
-    for (const date of expected) {
-      if (pending.has(date)) continue;
-      if (firstWithin(up.pending, addDays(date, -dep.lookback), date) !== undefined) {
-        pending.add(date);
+    expected.forEach((i, k) => {
+      const today = day[i] as number;
+      while (p < upDays.length && (upDays[p] as number) < today - dep.lookback) p++;
+      if (reason[k] === 0 && p < upDays.length && (upDays[p] as number) <= today) {
+        reason[k] = UPSTREAM;
         count++;
       }
-    }
+    });
     if (count > 0) after.push({ target: dep.target, count });
   }
 
-  const sorted = [...pending].sort();
-  const steps = cutSteps(target, sorted, position).map((dates) =>
-    stepFor(target, dates, neededSteps(target, dates[0] as IsoDate, dates[dates.length - 1] as IsoDate, upstream)),
-  );
+  const pending: IsoDate[] = [];
+  const reasons: PendingReason[] = [];
+  const positions: number[] = [];
+  expected.forEach((i, k) => {
+    const why = REASONS[reason[k] as number];
+    if (why === undefined) return;
+    pending.push(dates[i] as IsoDate);
+    reasons.push(why);
+    positions.push(i);
+  });
+
+  const steps = cutRuns(positions, target.shard).map((run) => {
+    const stepDates = run.map((i) => dates[i] as IsoDate);
+    const start = stepDates[0] as IsoDate;
+    const end = stepDates[stepDates.length - 1] as IsoDate;
+    const needs = target.deps.flatMap((dep) => stepsHolding(upstream.get(dep.target)?.steps ?? [], addDays(start, -dep.lookback), end));
+    return stepFor(target, stepDates, needs);
+  });
   return {
     name: target.name,
     label: target.label,
-    expected,
+    expected: expected.map((i) => dates[i] as IsoDate),
     present: expected.length - missing.length,
     missing,
     forced,
     after,
-    pending: sorted,
+    pending,
+    reasons,
     steps,
   };
 }
 
-/** Runs of consecutive calendar dates, at most `shard` long. */
-function cutSteps(target: Target, pending: readonly IsoDate[], position: ReadonlyMap<IsoDate, number>): IsoDate[][] {
-  const steps: IsoDate[][] = [];
-  let current: IsoDate[] = [];
-  let previous = -2;
-  for (const date of pending) {
-    const at = position.get(date) ?? -2;
-    if (current.length > 0 && (at !== previous + 1 || current.length >= target.shard)) {
-      steps.push(current);
-      current = [];
-    }
-    current.push(date);
-    previous = at;
-  }
-  if (current.length > 0) steps.push(current);
-  return steps;
-}
-
-/** The upstream steps holding a date this step reads: [start - lookback, end] per dependency. */
-function neededSteps(target: Target, start: IsoDate, end: IsoDate, upstream: ReadonlyMap<string, TargetPlan>): string[] {
-  const needs: string[] = [];
+/**
+ * Marks present dates stale: some upstream date they read (the same date, or within the
+ * lookback) was built after them. A date with no known build time is not stale on that account.
+ * The newest upstream time in each lookback window comes from a monotonic queue, so this is
+ * linear in the calendar whatever the lookback.
+ */
+function markStale(target: Target, input: PlanInput, expected: readonly number[], reason: Uint8Array, { dates, day }: Days): void {
+  const own = input.built?.get(target.name);
+  if (!own || own.size === 0 || expected.length === 0) return;
   for (const dep of target.deps) {
-    const from = addDays(start, -dep.lookback);
-    for (const step of upstream.get(dep.target)?.steps ?? []) {
-      if (step.end < from || step.start > end) continue;
-      if (firstWithin(step.dates, from, end) !== undefined) needs.push(step.id);
-    }
+    const times = input.built?.get(dep.target);
+    if (!times || times.size === 0) continue;
+    // Calendar indexes with a known upstream time, newest time first.
+    const queue: number[] = [];
+    const queueTime: number[] = [];
+    let head = 0;
+    let next = lowerBound(dates, addDays(dates[expected[0] as number] as IsoDate, -dep.lookback));
+    expected.forEach((i, k) => {
+      for (; next <= i; next++) {
+        const t = times.get(dates[next] as IsoDate);
+        if (t === undefined) continue;
+        while (queue.length > head && (queueTime[queueTime.length - 1] as number) <= t) {
+          queue.pop();
+          queueTime.pop();
+        }
+        queue.push(next);
+        queueTime.push(t);
+      }
+      const oldest = (day[i] as number) - dep.lookback;
+      while (head < queue.length && (day[queue[head] as number] as number) < oldest) head++;
+      if (reason[k] !== 0 || head >= queue.length) return;
+      const built = own.get(dates[i] as IsoDate);
+      if (built !== undefined && (queueTime[head] as number) > built) reason[k] = STALE;
+    });
   }
-  return needs;
-}
-
-/** The first of sorted `dates` within [from, to], if any. */
-function firstWithin(dates: readonly IsoDate[], from: IsoDate, to: IsoDate): IsoDate | undefined {
-  const found = dates[lowerBound(dates, from)];
-  return found !== undefined && found <= to ? found : undefined;
 }

@@ -25,6 +25,9 @@ interface Case {
   present?: Record<string, string[]>;
   force?: string[];
   roots?: string[];
+  /** Build times per target: date → ms. */
+  built?: Record<string, Record<string, number>>;
+  presenceOnly?: boolean;
 }
 
 const JAN = eachDay('2024-01-01', '2024-01-10');
@@ -46,6 +49,8 @@ function planOf(c: Case): Plan {
     calendar,
     present: new Map(Object.entries(c.present ?? {}).map(([k, v]) => [k, new Set(v)])),
     force: new Set(c.force ?? []),
+    built: new Map(Object.entries(c.built ?? {}).map(([k, v]) => [k, new Map(Object.entries(v))])),
+    presenceOnly: c.presenceOnly ?? false,
   });
 }
 
@@ -209,5 +214,65 @@ describe('steps', () => {
       seen.add(step.id);
     }
     expect(p.targets.map((t) => t.name)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('staleness', () => {
+  /** Every date of JAN at time `t`, except the listed dates at their own times. */
+  const times = (t: number, except: Record<string, number> = {}) => Object.fromEntries(JAN.map((d) => [d, except[d] ?? t]));
+  const reasonsOf = (p: Plan) => Object.fromEntries(p.targets.map((t) => [t.name, Object.fromEntries(t.pending.map((d, i) => [d, t.reasons[i]]))]));
+
+  it.each<[string, Case, Record<string, string[]>]>([
+    [
+      'an input built after its reader makes the reader stale, and its dependents pending',
+      { targets: { a: {}, b: { deps: ['a'] }, c: { deps: ['b'] } }, present: { a: JAN, b: JAN, c: JAN }, built: { a: times(10, { '2024-01-04': 30 }), b: times(20), c: times(25) } },
+      { a: [], b: ['2024-01-04'], c: ['2024-01-04'] },
+    ],
+    [
+      'a lookback reader is stale for every date whose window holds the newer input',
+      { targets: { a: {}, b: { deps: [{ target: 'a', lookback: 2 }] } }, present: { a: JAN, b: JAN }, built: { a: times(10, { '2024-01-04': 30 }), b: times(20) } },
+      { a: [], b: ['2024-01-04', '2024-01-05', '2024-01-06'] },
+    ],
+    [
+      'a reader built after its newer input is fresh',
+      { targets: { a: {}, b: { deps: ['a'] } }, present: { a: JAN, b: JAN }, built: { a: times(10, { '2024-01-04': 30 }), b: times(20, { '2024-01-04': 31 }) } },
+      { a: [], b: [] },
+    ],
+    [
+      'a date with no known build time is not stale on that account',
+      { targets: { a: {}, b: { deps: ['a'] } }, present: { a: JAN, b: JAN }, built: { a: times(10, { '2024-01-04': 30 }) } },
+      { a: [], b: [] },
+    ],
+    [
+      'an input with no known build time makes nothing stale',
+      { targets: { a: {}, b: { deps: ['a'] } }, present: { a: JAN, b: JAN }, built: { b: times(20) } },
+      { a: [], b: [] },
+    ],
+    [
+      'presence only: nothing is stale',
+      { targets: { a: {}, b: { deps: ['a'] } }, present: { a: JAN, b: JAN }, built: { a: times(30), b: times(20) }, presenceOnly: true },
+      { a: [], b: [] },
+    ],
+    [
+      'equal times are not newer',
+      { targets: { a: {}, b: { deps: ['a'] } }, present: { a: JAN, b: JAN }, built: { a: times(20), b: times(20) } },
+      { a: [], b: [] },
+    ],
+  ])('%s', (_, c, expected) => {
+    expect(pendingOf(planOf(c))).toEqual(expected);
+  });
+
+  it('gives each pending date its most direct reason', () => {
+    const p = planOf({
+      targets: { a: {}, b: { deps: ['a'] }, c: { deps: ['b'] } },
+      present: { a: allBut('2024-01-02'), b: allBut('2024-01-09'), c: JAN },
+      force: ['c'],
+      built: { a: times(10, { '2024-01-05': 30 }), b: times(20), c: times(25) },
+    });
+    expect(reasonsOf(p)).toEqual({
+      a: { '2024-01-02': 'missing' },
+      b: { '2024-01-02': 'upstream', '2024-01-05': 'stale', '2024-01-09': 'missing' },
+      c: Object.fromEntries(JAN.map((d) => [d, 'forced'])),
+    });
   });
 });
