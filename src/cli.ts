@@ -7,6 +7,7 @@ import { build } from './commands/build.js';
 import type { Io } from './commands/io.js';
 import { runs } from './commands/runs.js';
 import { status } from './commands/status.js';
+import { why } from './commands/why.js';
 import { unreachable } from './util/unreachable.js';
 import { loadConfig } from './config/load.js';
 import { FatalError, UsageError } from './util/errors.js';
@@ -39,6 +40,8 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   switch (options.command) {
     case 'runs':
       return runs(config, options.targets[0], options.json, io);
+    case 'why':
+      return why(config, resolveRequest(config, options), options.date, options.json, io);
     case 'status':
       return status(config, options.json, resolveRequest(config, options), io);
     case 'build':

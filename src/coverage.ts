@@ -1,36 +1,46 @@
 /** Reads which dates each target's output already holds: tables from the warehouse, files from disk. */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Calendar, Range, Target } from './config/config.js';
 import type { IsoDate } from './config/types.js';
 import { eachDay, formatRun } from './util/dates.js';
 import { UsageError } from './util/errors.js';
 import { unreachable } from './util/unreachable.js';
+import { readLocalFiles } from './outputs/files.js';
 import type { PresentDates, TableRef, Warehouse } from './warehouse/warehouse.js';
 
-/** Present dates per target name, for the dates of `calendar` within `range`. */
+/** What a target's output holds: its present dates and, where a source knows, when each was written. */
+export interface Coverage {
+  readonly present: ReadonlyMap<string, ReadonlySet<IsoDate>>;
+  /** Modification times (ms since the epoch): BigQuery partitions, local files. */
+  readonly times: ReadonlyMap<string, ReadonlyMap<IsoDate, number>>;
+}
+
+/**
+ * Present dates per target name, for the dates of `calendar` within `range`; with `withTimes`,
+ * file modification times too (one stat per present file, so only when staleness is planned).
+ */
 export async function readCoverage(
   targets: readonly Target[],
   range: Range,
   calendar: readonly IsoDate[],
   warehouse: Warehouse,
   dir: string,
-): Promise<Map<string, Set<IsoDate>>> {
+  withTimes = false,
+): Promise<Coverage> {
   const tables: TableRef[] = [];
   for (const t of targets) if (t.output.kind === 'table') tables.push(t.output);
   // One batch for the whole selection, so a warehouse can group its queries (BigQuery: per dataset).
   const byTable = tables.length > 0 ? await warehouse.presentDates(tables, range) : new Map<string, PresentDates>();
   const present = new Map<string, Set<IsoDate>>();
+  const times = new Map<string, Map<IsoDate, number>>();
+  const inRange = calendar.filter((d) => d >= range.start && d <= range.end);
   for (const t of targets) {
-    if (t.output.kind === 'table') {
-      present.set(t.name, new Set(byTable.get(t.output.table)?.keys()));
-    } else {
-      const { pattern } = t.output;
-      const inRange = calendar.filter((d) => d >= range.start && d <= range.end);
-      present.set(t.name, new Set(inRange.filter((d) => fs.existsSync(path.resolve(dir, pattern.replaceAll('{date}', d))))));
-    }
+    const found = t.output.kind === 'table' ? byTable.get(t.output.table) : readLocalFiles(t.output.pattern, dir, inRange, withTimes);
+    present.set(t.name, new Set(found?.keys()));
+    const known = new Map<IsoDate, number>();
+    for (const [date, ms] of found ?? []) if (ms !== undefined) known.set(date, ms);
+    times.set(t.name, known);
   }
-  return present;
+  return { present, times };
 }
 
 /**

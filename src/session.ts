@@ -16,16 +16,34 @@ export interface PlanRequest {
   readonly force: ReadonlySet<string>;
   /** Plan prerequisites back to this date where lookbacks reach before the range (see PlanInput.floor). */
   readonly floor?: IsoDate;
+  /** `--no-stale`: plan from presence alone. */
+  readonly presenceOnly?: boolean;
 }
 
 export interface Planned {
   readonly plan: Plan;
   /** The calendar's dates within the range. */
   readonly calendar: readonly IsoDate[];
+  /** The build times the plan was made with (empty when planning from presence alone). */
+  readonly built: ReadonlyMap<string, ReadonlyMap<IsoDate, number>>;
 }
 
-/** Reads the calendar and the selection's coverage, then plans. */
-export async function planFromWarehouse(config: Config, warehouse: Warehouse, request: PlanRequest): Promise<Planned> {
+/** When each (target, date) was built according to bftask's own ledger. */
+export interface BuildHistory {
+  buildTimes(targets: readonly string[]): Map<string, Map<IsoDate, number>>;
+}
+
+/**
+ * Reads the calendar, the selection's coverage and, unless planning from presence alone, when
+ * each present date was built (the ledger, BigQuery partition times, file times: the latest
+ * wins); then plans.
+ */
+export async function planFromWarehouse(
+  config: Config,
+  warehouse: Warehouse,
+  request: PlanRequest,
+  history?: BuildHistory,
+): Promise<Planned> {
   const roots = request.roots.length > 0 ? request.roots : config.order;
   const selection = withDependencies(roots, (name) => config.targets.get(name)?.deps.map((d) => d.target) ?? []);
   const deepest = Math.max(0, ...reachBack(config, selection).values());
@@ -33,9 +51,35 @@ export async function planFromWarehouse(config: Config, warehouse: Warehouse, re
   const read = { start: planningStart(request.range, request.floor, deepest), end: request.range.end };
   const calendar = await resolveCalendar(config.calendar, read, warehouse);
   const targets = config.order.filter((n) => selection.has(n)).map((n) => config.targets.get(n)!);
-  const present = await readCoverage(targets, read, calendar, warehouse, config.dir);
+  const presenceOnly = request.presenceOnly === true || config.freshness === 'presence';
+  const coverage = await readCoverage(targets, read, calendar, warehouse, config.dir, !presenceOnly);
+  const built = presenceOnly ? new Map<string, Map<IsoDate, number>>() : latest(coverage.times, history?.buildTimes([...selection]));
   return {
     calendar,
-    plan: plan({ config, selection, range: request.range, floor: request.floor, calendar, present, force: request.force }),
+    built,
+    plan: plan({
+      config,
+      selection,
+      range: request.range,
+      floor: request.floor,
+      calendar,
+      present: coverage.present,
+      force: request.force,
+      built,
+      presenceOnly,
+    }),
   };
+}
+
+/** Per target and date, the latest of the times any source knows. */
+function latest(...sources: (ReadonlyMap<string, ReadonlyMap<IsoDate, number>> | undefined)[]): Map<string, Map<IsoDate, number>> {
+  const times = new Map<string, Map<IsoDate, number>>();
+  for (const source of sources) {
+    for (const [target, dates] of source ?? []) {
+      let mine = times.get(target);
+      if (!mine) times.set(target, (mine = new Map()));
+      for (const [date, ms] of dates) if (ms > (mine.get(date) ?? -Infinity)) mine.set(date, ms);
+    }
+  }
+  return times;
 }

@@ -24,11 +24,16 @@ export interface CliOptions {
   readonly reporter: ReporterName | undefined;
   readonly failFast: boolean;
   readonly wait: boolean;
+  /** `--no-stale`: plan from presence alone. */
+  readonly noStale: boolean;
+  /** `why --date D`. */
+  readonly date: string | undefined;
 }
 
 export const USAGE = `Usage: bftask [targets...] [options]     build targets and their incomplete prerequisites
        bftask status [targets...] [--json]  coverage per target; exit 1 while incomplete
        bftask runs [RUN-ID] [--json]        recent runs, or one run's steps
+       bftask why TARGET [--date D] [--json] why each pending date is pending, down to its root
 
 Options:
   -n, --dry-run         show pending dates and the exact commands; run nothing
@@ -41,6 +46,7 @@ Options:
       --reporter NAME   listr (task list, the default on a terminal) or lines (timestamped lines)
       --fail-fast       after the first failure, start nothing new
       --wait            if another run is building the same targets, wait for it, then re-plan
+      --no-stale        plan from presence alone: a date built before its inputs is not rebuilt
   -h, --help            show this help
   -v, --version         show the version
 
@@ -56,6 +62,8 @@ const OPTIONS = {
   config: { type: 'string' },
   reporter: { type: 'string' },
   'fail-fast': { type: 'boolean' },
+  'no-stale': { type: 'boolean' },
+  date: { type: 'string' },
   wait: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -118,15 +126,18 @@ export function parseCli(argv: readonly string[]): CliOptions {
     force: values.force ?? [],
     reporter,
     failFast: values['fail-fast'] ?? false,
+    noStale: values['no-stale'] ?? false,
+    date: values.date,
     wait: values.wait ?? false,
   };
 }
 
 /** The options each command takes; anything else is a mistake worth saying. */
 const ALLOWED: Record<CommandName, readonly string[] | 'all'> = {
-  build: 'all',
+  build: Object.keys(OPTIONS).filter((name) => name !== 'date'),
   status: ['json', 'from', 'to', 'config'],
   runs: ['json', 'config'],
+  why: ['json', 'config', 'date', 'from', 'to', 'force', 'no-stale'],
   help: 'all',
   version: 'all',
 };

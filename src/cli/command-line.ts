@@ -9,6 +9,7 @@ export interface CommandLine {
   readonly to: IsoDate | undefined;
   readonly concurrency: number | undefined;
   readonly config: string | undefined;
+  readonly noStale?: boolean;
 }
 
 /** `bftask mlfs --force pcf --from 2024-01-10 -j 2`. */
@@ -19,5 +20,6 @@ export function formatCommand(c: CommandLine): string {
   if (c.to) parts.push('--to', c.to);
   if (c.concurrency !== undefined) parts.push('-j', String(c.concurrency));
   if (c.config) parts.push('--config', c.config);
+  if (c.noStale) parts.push('--no-stale');
   return parts.map(shellQuote).join(' ');
 }

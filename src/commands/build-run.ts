@@ -57,7 +57,7 @@ export async function runPlan(input: RunInput): Promise<number> {
     config,
     warehouse,
     presentAfter: async (target, step) =>
-      (await readCoverage([target], { start: step.start, end: step.end }, step.dates, warehouse, config.dir)).get(target.name) ??
+      (await readCoverage([target], { start: step.start, end: step.end }, step.dates, warehouse, config.dir)).present.get(target.name) ??
       new Set(),
   };
   const record = recorder(ledger, runId, config, context);

@@ -31,23 +31,29 @@ export async function build(config: Config, options: CliOptions, request: PlanRe
   );
   const missing = missingPrograms(config, selection);
   if (missing.length > 0) throw new UsageError(missing.map((m) => `${io.shownPath(config.file)}: ${m}`).join('\n'));
-  const { targets, force, from, to, concurrency: jobs, config: configPath } = options;
-  const command: CommandLine = { targets, force, from, to, concurrency: jobs, config: configPath };
+  const { targets, force, from, to, concurrency: jobs, config: configPath, noStale } = options;
+  const command: CommandLine = { targets, force, from, to, concurrency: jobs, config: configPath, noStale };
   const concurrency = options.concurrency ?? config.concurrency;
 
   if (options.dryRun) {
-    // Writes nothing: no ledger, no run folder; the id only labels BigQuery's coverage queries.
-    return withWarehouse(config, io, newRunId(), false, async (warehouse) => {
-      const { plan, calendar } = await planFromWarehouse(config, warehouse, request);
-      if (options.json) io.out(planJson(plan));
-      else {
-        const header = { roots: request.roots, warehouse: warehouse.description, notice: warehouse.notice, concurrency, rerun: formatCommand(command) };
-        io.out(formatPlan(plan, calendar, header));
-        const costs = warehouse.costReport?.() ?? [];
-        if (costs.length > 0) io.out(['', ...costs.map((l) => `  ${l}`)].join('\n'));
-      }
-      return 0;
-    });
+    // Writes nothing: the ledger is only read, no run folder; the id only labels BigQuery's
+    // coverage queries.
+    const history = Ledger.openForRead(config.dir);
+    try {
+      return await withWarehouse(config, io, newRunId(), false, async (warehouse) => {
+        const { plan, calendar } = await planFromWarehouse(config, warehouse, request, history);
+        if (options.json) io.out(planJson(plan));
+        else {
+          const header = { roots: request.roots, warehouse: warehouse.description, notice: warehouse.notice, concurrency, rerun: formatCommand(command) };
+          io.out(formatPlan(plan, calendar, header));
+          const costs = warehouse.costReport?.() ?? [];
+          if (costs.length > 0) io.out(['', ...costs.map((l) => `  ${l}`)].join('\n'));
+        }
+        return 0;
+      });
+    } finally {
+      history?.close();
+    }
   }
 
   // An existing ledger is opened (and checked) first; a new one is only created once there is
@@ -66,7 +72,7 @@ export async function build(config: Config, options: CliOptions, request: PlanRe
         let waiting = false;
         for (;;) {
           const planned = Date.now();
-          const plan = await planFromWarehouse(config, warehouse, request);
+          const plan = await planFromWarehouse(config, warehouse, request, ledger);
           if (plan.plan.steps.length === 0) {
             io.out(`✔ nothing to do: ${counted(plan.plan.targets.length, 'target')} complete for ${formatRun(plan.plan.range)}`);
             return 0;

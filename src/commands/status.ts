@@ -9,7 +9,8 @@ import type { Io } from './io.js';
 export async function status(config: Config, json: boolean, request: PlanRequest, io: Io): Promise<number> {
   // Reads only: the run id just labels BigQuery's coverage queries.
   return withWarehouse(config, io, newRunId(), false, async (warehouse) => {
-    const { plan, calendar } = await planFromWarehouse(config, warehouse, { ...request, force: new Set() });
+    // Coverage only: what is present, not what is stale (see `why` and the dry run for that).
+    const { plan, calendar } = await planFromWarehouse(config, warehouse, { ...request, force: new Set(), presenceOnly: true });
     io.out(json ? statusJson(plan) : formatStatus(plan, calendar, warehouse.description));
     return plan.targets.every((t) => t.missing.length === 0) ? 0 : 1;
   });

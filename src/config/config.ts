@@ -57,6 +57,8 @@ export interface Config {
   readonly range: Range;
   readonly calendar: Calendar;
   readonly concurrency: number;
+  /** `timestamps`: a date built before an input it reads is stale; `presence`: only missing counts. */
+  readonly freshness: 'timestamps' | 'presence';
   readonly targets: ReadonlyMap<string, Target>;
   /** Every target name, dependencies before dependents, ties broken by name. */
   readonly order: readonly string[];
@@ -66,4 +68,4 @@ export interface Config {
 export const PLACEHOLDERS = ['start', 'end', 'target', 'table'] as const;
 
 /** Words the CLI takes as commands, so no target may be called by them. */
-export const COMMANDS = ['status', 'runs'] as const;
+export const COMMANDS = ['status', 'runs', 'why'] as const;

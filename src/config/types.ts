@@ -106,6 +106,11 @@ export interface BackfillConfig {
   readonly calendar?: CalendarConfig;
   /** Global bound on steps running at once (default 4; `-j` overrides). */
   readonly concurrency?: number;
+  /**
+   * `'timestamps'` (default): like Make, a present date whose inputs were built after it is
+   * stale and rebuilt. `'presence'`: only missing (or forced) dates are built.
+   */
+  readonly freshness?: 'timestamps' | 'presence';
   /** Defaults for every target's `retries`, `retryDelay` and `timeout`. */
   readonly retries?: number;
   readonly retryDelay?: Duration;

@@ -18,7 +18,7 @@ export type Validated = { ok: true; config: Config } | { ok: false; errors: stri
 const TARGET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*){0,2}$/;
-const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'retries', 'retryDelay', 'timeout', 'targets'];
+const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'freshness', 'retries', 'retryDelay', 'timeout', 'targets'];
 const TARGET_KEYS = [
   'table', 'dateColumn', 'files', 'deps', 'run', 'sql', 'shard', 'concurrency', 'exclude', 'retries', 'retryDelay', 'timeout', 'bisect',
 ];
@@ -53,6 +53,11 @@ export function validateConfig(raw: unknown, file: string): Validated {
     else fail('concurrency', `must be a positive integer, got ${show(raw.concurrency)}`);
   }
   const defaults = checkPolicy(raw, DEFAULT_POLICY, fail);
+  let freshness: Config['freshness'] = 'timestamps';
+  if (raw.freshness !== undefined) {
+    if (raw.freshness === 'timestamps' || raw.freshness === 'presence') freshness = raw.freshness;
+    else fail('freshness', `must be 'timestamps' or 'presence', got ${show(raw.freshness)}`);
+  }
 
   const targets = new Map<string, Target>();
   if (!isRecord(raw.targets) || Object.keys(raw.targets).length === 0) {
@@ -76,7 +81,7 @@ export function validateConfig(raw: unknown, file: string): Validated {
   }
   if (errors.length > 0 || !warehouse || !range || !calendar) return { ok: false, errors };
   const dir = path.dirname(file);
-  return { ok: true, config: { file, dir, warehouse, range, calendar, concurrency, targets, order } };
+  return { ok: true, config: { file, dir, warehouse, range, calendar, concurrency, freshness, targets, order } };
 }
 
 type Fail = (where: string, message: string) => void;

@@ -1,7 +1,6 @@
 /** What `--dry-run` prints: the plan as a table plus every command, or as JSON. */
-import type { Range } from '../config/config.js';
 import type { IsoDate } from '../config/types.js';
-import type { Plan, TargetPlan } from '../plan/plan.js';
+import type { PendingReason, Plan, TargetPlan } from '../plan/plan.js';
 import { formatRun, runsIn } from '../util/dates.js';
 import { shellQuote } from '../util/shell.js';
 import { counted, formatCount, formatDates, formatTable } from './format.js';
@@ -16,13 +15,14 @@ export interface PlanHeader {
   readonly rerun: string;
 }
 
-/** Why a target has pending dates, in a few words. */
-function pendingReason(t: TargetPlan, calendar: readonly IsoDate[], range: Range): string {
+/** Why a target has pending dates, in a few words: counts per reason, missing dates as ranges. */
+function pendingReason(t: TargetPlan, calendar: readonly IsoDate[]): string {
   if (t.pending.length === 0) return 'complete';
+  const of = (reason: PendingReason) => t.pending.filter((_, i) => t.reasons[i] === reason);
   const parts: string[] = [];
-  if (t.forced) parts.push(`forced ${formatCount(t.expected.filter((d) => d >= range.start).length)}`);
-  // Forced dates are pending anyway; what is missing before --from (lookback history) is not forced.
-  const missing = t.forced ? t.missing.filter((d) => d < range.start) : t.missing;
+  const forced = of('forced');
+  if (forced.length > 0) parts.push(`forced ${formatCount(forced.length)}`);
+  const missing = of('missing');
   if (missing.length > 0) {
     const runs = runsIn(missing, calendar);
     parts.push(
@@ -31,6 +31,8 @@ function pendingReason(t: TargetPlan, calendar: readonly IsoDate[], range: Range
         : `missing ${formatCount(missing.length)} in ${runs.length} ranges`,
     );
   }
+  const stale = of('stale');
+  if (stale.length > 0) parts.push(`stale ${formatCount(stale.length)}`);
   for (const a of t.after) parts.push(`after ${a.target} ${formatCount(a.count)}`);
   return parts.join(' · ');
 }
@@ -50,7 +52,7 @@ export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: Pla
       formatCount(t.expected.length),
       formatCount(t.present),
       formatCount(t.pending.length),
-      pendingReason(t, calendar, plan.range),
+      pendingReason(t, calendar),
     ]);
   }
   lines.push(...formatTable(rows, ['l', 'l', 'r', 'r', 'r', 'l']).map((l) => `  ${l}`), '');
@@ -87,6 +89,7 @@ export function planJson(plan: Plan): string {
       name: t.name,
       table: t.label,
       pending: t.pending,
+      reasons: Object.fromEntries(t.pending.map((d, i) => [d, t.reasons[i]])),
       steps: t.steps.map((s) =>
         s.action.kind === 'command'
           ? { start: s.start, end: s.end, argv: s.action.argv }
