@@ -8,17 +8,20 @@ import type { Io } from './commands/io.js';
 import { runs } from './commands/runs.js';
 import { status } from './commands/status.js';
 import { why } from './commands/why.js';
+import { paint, wantsColor } from './report/color.js';
 import { unreachable } from './util/unreachable.js';
 import { loadConfig } from './config/load.js';
 import { FatalError, UsageError } from './util/errors.js';
 
-function processIo(): Io {
+function processIo(argv: readonly string[]): Io {
   const cwd = process.cwd();
   return {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     isTTY: Boolean(process.stdout.isTTY) && !process.env.CI,
     columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    // Decided from argv before parsing, as colorette (listr2's colours) decides it.
+    paint: paint(wantsColor(Boolean(process.stdout.isTTY), process.env, argv)),
     shownPath: (file) => {
       const relative = path.relative(cwd, file);
       return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
@@ -53,7 +56,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
 
 /** Runs bftask with `argv` (without node and the script) and sets `process.exitCode`. */
 export async function main(argv: readonly string[]): Promise<void> {
-  const io = processIo();
+  const io = processIo(argv);
   try {
     process.exitCode = await run(argv, io);
   } catch (error) {

@@ -28,6 +28,10 @@ export interface CliOptions {
   readonly noStale: boolean;
   /** `why --date D`. */
   readonly date: string | undefined;
+  /** Runs: only failures and the final line. */
+  readonly quiet: boolean;
+  /** Runs: every step's command line (the lines reporter). */
+  readonly verbose: boolean;
 }
 
 export const USAGE = `Usage: bftask [targets...] [options]     build targets and their incomplete prerequisites
@@ -47,6 +51,9 @@ Options:
       --fail-fast       after the first failure, start nothing new
       --wait            if another run is building the same targets, wait for it, then re-plan
       --no-stale        plan from presence alone: a date built before its inputs is not rebuilt
+  -q, --quiet           print only failures and the final line
+      --verbose         print every step's command line as it starts (the lines reporter)
+      --no-color        no colour (so does the NO_COLOR variable, and any output that is not a terminal)
   -h, --help            show this help
   -v, --version         show the version
 
@@ -65,6 +72,9 @@ const OPTIONS = {
   'no-stale': { type: 'boolean' },
   date: { type: 'string' },
   wait: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  verbose: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -114,6 +124,10 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if (command === 'build' && values.json && !values['dry-run']) {
     throw new UsageError('--json goes with --dry-run or status');
   }
+  if (values.quiet && values.verbose) throw new UsageError('--quiet and --verbose contradict each other: pick one');
+  if (values['dry-run'] && (values.quiet || values.verbose)) throw new UsageError(`--${values.quiet ? 'quiet' : 'verbose'} goes with a run, not --dry-run`);
+  if (values.verbose && reporter === 'listr') throw new UsageError('--verbose prints lines: it goes with --reporter lines, not listr');
+  if (values.quiet && reporter !== undefined) throw new UsageError('--quiet shows no progress: it takes no --reporter');
   return {
     command,
     targets: named ? positionals.slice(1) : positionals,
@@ -129,15 +143,17 @@ export function parseCli(argv: readonly string[]): CliOptions {
     noStale: values['no-stale'] ?? false,
     date: values.date,
     wait: values.wait ?? false,
+    quiet: values.quiet ?? false,
+    verbose: values.verbose ?? false,
   };
 }
 
 /** The options each command takes; anything else is a mistake worth saying. */
 const ALLOWED: Record<CommandName, readonly string[] | 'all'> = {
   build: Object.keys(OPTIONS).filter((name) => name !== 'date'),
-  status: ['json', 'from', 'to', 'config'],
-  runs: ['json', 'config'],
-  why: ['json', 'config', 'date', 'from', 'to', 'force', 'no-stale'],
+  status: ['json', 'from', 'to', 'config', 'no-color'],
+  runs: ['json', 'config', 'no-color'],
+  why: ['json', 'config', 'date', 'from', 'to', 'force', 'no-stale', 'no-color'],
   help: 'all',
   version: 'all',
 };

@@ -49,10 +49,11 @@ export async function runPlan(input: RunInput): Promise<number> {
   folder.open(new Set(plan.steps.map((s) => s.target)));
   warehouse.prepareToWrite?.();
   const wide = (io.columns ?? 80) >= MIN_LISTR_COLUMNS;
+  const { quiet, verbose } = input.options;
   const reporter: Reporter =
-    (input.options.reporter ?? (io.isTTY ? 'listr' : 'lines')) === 'listr' && wide
+    !quiet && !verbose && (input.options.reporter ?? (io.isTTY ? 'listr' : 'lines')) === 'listr' && wide
       ? (await import('../report/listr.js')).listrReporter()
-      : linesReporter(io.out, calendar, io.shownPath);
+      : linesReporter(io.out, calendar, io.shownPath, { paint: io.paint, quiet, verbose });
   const context: StepContext = {
     config,
     warehouse,
@@ -117,6 +118,7 @@ export async function runPlan(input: RunInput): Promise<number> {
       interrupted: interrupted !== undefined,
       rerun: rerunCommand(input, outcomes),
       shownPath: io.shownPath,
+      paint: io.paint,
     }),
   );
   const code = interrupted ? exitCodeFor(interrupted) : [...outcomes.values()].every(isComplete) ? 0 : 1;

@@ -64,7 +64,7 @@ export async function build(config: Config, options: CliOptions, request: PlanRe
     const owner: LockOwner = { runId: folder.runId, process: thisProcess() };
     try {
       return await withWarehouse(config, io, folder.runId, true, async (warehouse) => {
-        if (warehouse.notice) io.out(warehouse.notice);
+        if (warehouse.notice && !options.quiet) io.out(warehouse.notice);
         for (const o of ledger ? await stopOrphans(ledger) : []) {
           const killed = o.killed > 0 ? `killed ${counted(o.killed, 'step')} it left running` : 'nothing of it was still running';
           io.err(`bftask: ${o.target}: run ${o.runId} (pid ${o.runPid}) died during ${counted(o.attempts, 'step')}: ${killed}; recorded as orphaned`);

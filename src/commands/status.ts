@@ -11,7 +11,7 @@ export async function status(config: Config, json: boolean, request: PlanRequest
   return withWarehouse(config, io, newRunId(), false, async (warehouse) => {
     // Coverage only: what is present, not what is stale (see `why` and the dry run for that).
     const { plan, calendar } = await planFromWarehouse(config, warehouse, { ...request, force: new Set(), presenceOnly: true });
-    io.out(json ? statusJson(plan) : formatStatus(plan, calendar, warehouse.description));
+    io.out(json ? statusJson(plan) : formatStatus(plan, calendar, warehouse.description, io.paint));
     return plan.targets.every((t) => t.missing.length === 0) ? 0 : 1;
   });
 }

@@ -9,7 +9,7 @@ import { unreachable } from '../util/unreachable.js';
 export function formatDates(dates: readonly IsoDate[], calendar: readonly IsoDate[], max = 3): string {
   const runs = runsIn(dates, calendar);
   const shown = runs.slice(0, max).map(formatRun).join(', ');
-  return runs.length > max ? `${shown}, … (${runs.length - max} more ranges)` : shown;
+  return runs.length > max ? `${shown}, … (${runs.length - max} more ${runs.length - max === 1 ? 'range' : 'ranges'})` : shown;
 }
 
 /** One line saying how a step failed. */

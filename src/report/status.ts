@@ -2,10 +2,11 @@
 import type { IsoDate } from '../config/types.js';
 import type { Plan } from '../plan/plan.js';
 import { formatRun } from '../util/dates.js';
+import { PLAIN, type Paint } from './color.js';
 import { counted, formatCount, formatDates, formatTable } from './format.js';
 
 /** One row per target: expected, present, missing, percentage and the first gaps. */
-export function formatStatus(plan: Plan, calendar: readonly IsoDate[], warehouse: string): string {
+export function formatStatus(plan: Plan, calendar: readonly IsoDate[], warehouse: string, paint: Paint = PLAIN): string {
   const rows = [['target', 'table', 'expected', 'present', 'missing', 'done', 'first gaps']];
   for (const t of plan.targets) {
     const done = t.expected.length === 0 ? 100 : (100 * t.present) / t.expected.length;
@@ -22,10 +23,8 @@ export function formatStatus(plan: Plan, calendar: readonly IsoDate[], warehouse
   const incomplete = plan.targets.filter((t) => t.missing.length > 0);
   const verdict =
     incomplete.length === 0
-      ? plan.targets.length === 1
-        ? '1 target complete'
-        : `all ${plan.targets.length} targets complete`
-      : `${incomplete.length} of ${counted(plan.targets.length, 'target')} incomplete: ${incomplete.map((t) => t.name).join(', ')}`;
+      ? paint.green(plan.targets.length === 1 ? '1 target complete' : `all ${plan.targets.length} targets complete`)
+      : paint.red(`${incomplete.length} of ${counted(plan.targets.length, 'target')} incomplete`) + `: ${incomplete.map((t) => t.name).join(', ')}`;
   return [
     `bftask · status · ${formatRun(plan.range)} · warehouse ${warehouse}`,
     '',

@@ -2,6 +2,7 @@
 import type { IsoDate } from '../config/types.js';
 import type { Plan, Step } from '../plan/plan.js';
 import type { Piece, StepOutcome } from '../run/events.js';
+import { PLAIN, type Paint } from './color.js';
 import { counted, describeFailure, formatDuration, stepName } from './format.js';
 
 export interface SummaryInput {
@@ -17,6 +18,7 @@ export interface SummaryInput {
   readonly rerun: string | undefined;
   /** Makes a log path relative to where the user stands. */
   readonly shownPath: (file: string) => string;
+  readonly paint?: Paint;
 }
 
 /** At most this many "succeeded on attempt n" lines. */
@@ -25,6 +27,7 @@ const MAX_RETRIED_LINES = 10;
 /** The summary lines printed after the progress display stops. */
 export function formatSummary(input: SummaryInput): string {
   const { plan, outcomes } = input;
+  const paint = input.paint ?? PLAIN;
   const pieces = plan.steps.flatMap((s): Piece[] => [...(outcomes.get(s.id)?.pieces ?? [{ kind: 'not-started', step: s }])]);
   const of = <K extends Piece['kind']>(kind: K) => pieces.filter((p): p is Extract<Piece, { kind: K }> => p.kind === kind);
   const built = of('built');
@@ -42,7 +45,7 @@ export function formatSummary(input: SummaryInput): string {
 
   if (incomplete.size === 0 && !input.interrupted) {
     lines.push(
-      `✔ ${counted(built.length, 'step')}, ${counted(dates, 'date')} built in ${formatDuration(input.elapsedMs)}` +
+      `${paint.green('✔')} ${counted(built.length, 'step')}, ${counted(dates, 'date')} built in ${formatDuration(input.elapsedMs)}` +
         ` · ${counted(plan.targets.length, 'target')} complete · logs ${input.shownPath(input.logDir)}`,
     );
     if (retriedLines.length > 0) lines.push('', ...retriedLines);
@@ -50,7 +53,7 @@ export function formatSummary(input: SummaryInput): string {
   }
 
   const groups = collapse(plan, outcomes);
-  const head = input.interrupted ? '✖ interrupted' : `✖ ${counted(groups.length, 'step')} failed`;
+  const head = paint.red(input.interrupted ? '✖ interrupted' : `✖ ${counted(groups.length, 'step')} failed`);
   lines.push(
     `${head}, ${counted(complete, 'target')} complete, ${incomplete.size} incomplete` +
       ` · ${counted(built.length, 'step')} (${counted(dates, 'date')}) built in ${formatDuration(input.elapsedMs)}`,

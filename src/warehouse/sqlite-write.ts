@@ -4,6 +4,7 @@
  * and an interrupted run can kill it. Reads BFTASK_* variables; exit 0 done, 1 SQL error.
  */
 import Database from 'better-sqlite3';
+import { counted } from '../report/format.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -46,7 +47,7 @@ function write(): void {
     })
     .immediate();
   db.close();
-  console.log(`wrote ${inserted} rows for ${dates.length} dates into ${env('BFTASK_TABLE')}`);
+  console.log(`wrote ${counted(inserted, 'row')} for ${counted(dates.length, 'date')} into ${env('BFTASK_TABLE')}`);
 }
 
 try {
