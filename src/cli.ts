@@ -5,6 +5,7 @@ import { parseCli, USAGE } from './cli/args.js';
 import { resolveRequest } from './cli/request.js';
 import { build } from './commands/build.js';
 import type { Io } from './commands/io.js';
+import { logs } from './commands/logs.js';
 import { runs } from './commands/runs.js';
 import { status } from './commands/status.js';
 import { why } from './commands/why.js';
@@ -17,6 +18,7 @@ function processIo(argv: readonly string[]): Io {
   const cwd = process.cwd();
   return {
     out: (text) => process.stdout.write(`${text}\n`),
+    write: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(`${text}\n`),
     isTTY: Boolean(process.stdout.isTTY) && !process.env.CI,
     columns: process.stdout.isTTY ? process.stdout.columns : undefined,
@@ -46,7 +48,9 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     case 'why':
       return why(config, resolveRequest(config, options), options.date, options.json, io);
     case 'status':
-      return status(config, options.json, resolveRequest(config, options), io);
+      return status(config, { json: options.json, watch: options.watch }, resolveRequest(config, options), io);
+    case 'logs':
+      return logs(config, { target: options.targets[0] ?? '', date: options.date, follow: options.follow }, io);
     case 'build':
       return build(config, options, resolveRequest(config, options), io, argv);
     default:

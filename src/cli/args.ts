@@ -26,18 +26,24 @@ export interface CliOptions {
   readonly wait: boolean;
   /** `--no-stale`: plan from presence alone. */
   readonly noStale: boolean;
-  /** `why --date D`. */
+  /** `why --date D`, `logs --date D`. */
   readonly date: string | undefined;
   /** Runs: only failures and the final line. */
   readonly quiet: boolean;
   /** Runs: every step's command line (the lines reporter). */
   readonly verbose: boolean;
+  /** `status --watch`: redraw while a run is in progress. */
+  readonly watch: boolean;
+  /** `logs -f`: follow the log while its step runs. */
+  readonly follow: boolean;
 }
 
 export const USAGE = `Usage: bftask [targets...] [options]     build targets and their incomplete prerequisites
-       bftask status [targets...] [--json]  coverage per target; exit 1 while incomplete
+       bftask status [targets...] [--json] [--watch]
+                                            coverage per target, and the run in progress; exit 1 while incomplete
        bftask runs [RUN-ID] [--json]        recent runs, or one run's steps
        bftask why TARGET [--date D] [--json] why each pending date is pending, down to its root
+       bftask logs TARGET [--date D] [-f]   the log of TARGET's latest step (that covered D); -f follows it
 
 Options:
   -n, --dry-run         show pending dates and the exact commands; run nothing
@@ -75,6 +81,8 @@ const OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   verbose: { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  watch: { type: 'boolean' },
+  follow: { type: 'boolean', short: 'f' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -128,6 +136,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if (values['dry-run'] && (values.quiet || values.verbose)) throw new UsageError(`--${values.quiet ? 'quiet' : 'verbose'} goes with a run, not --dry-run`);
   if (values.verbose && reporter === 'listr') throw new UsageError('--verbose prints lines: it goes with --reporter lines, not listr');
   if (values.quiet && reporter !== undefined) throw new UsageError('--quiet shows no progress: it takes no --reporter');
+  if (command === 'logs' && positionals.length !== 2) throw new UsageError('logs takes one target: bftask logs TARGET [--date YYYY-MM-DD] [-f]');
   return {
     command,
     targets: named ? positionals.slice(1) : positionals,
@@ -145,15 +154,18 @@ export function parseCli(argv: readonly string[]): CliOptions {
     wait: values.wait ?? false,
     quiet: values.quiet ?? false,
     verbose: values.verbose ?? false,
+    watch: values.watch ?? false,
+    follow: values.follow ?? false,
   };
 }
 
 /** The options each command takes; anything else is a mistake worth saying. */
 const ALLOWED: Record<CommandName, readonly string[] | 'all'> = {
-  build: Object.keys(OPTIONS).filter((name) => name !== 'date'),
-  status: ['json', 'from', 'to', 'config', 'no-color'],
+  build: Object.keys(OPTIONS).filter((name) => !['date', 'watch', 'follow'].includes(name)),
+  status: ['json', 'from', 'to', 'config', 'watch', 'no-color'],
   runs: ['json', 'config', 'no-color'],
   why: ['json', 'config', 'date', 'from', 'to', 'force', 'no-stale', 'no-color'],
+  logs: ['config', 'date', 'follow', 'no-color'],
   help: 'all',
   version: 'all',
 };
@@ -184,6 +196,8 @@ function needs(flag: string): string {
       return ': a date YYYY-MM-DD';
     case '--concurrency':
       return ': a positive integer';
+    case '--date':
+      return ': a date YYYY-MM-DD';
     default:
       return '';
   }

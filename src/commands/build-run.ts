@@ -4,6 +4,7 @@ import { formatCommand, type CommandLine } from '../cli/command-line.js';
 import type { Config } from '../config/config.js';
 import { readCoverage } from '../coverage.js';
 import type { Ledger } from '../ledger/ledger.js';
+import { fitCost, type CostModel } from '../plan/costs.js';
 import { stepFor } from '../plan/plan.js';
 import { linesReporter } from '../report/lines.js';
 import { formatSummary } from '../report/summary.js';
@@ -65,7 +66,16 @@ export async function runPlan(input: RunInput): Promise<number> {
   const interrupts = watchInterrupts();
   const started = Date.now();
   ledger.startRun({ id: runId, argv: input.argv, cwd: process.cwd(), process: thisProcess(), started });
-  reporter.start(plan, { runId, logDir, concurrency });
+  const targetConcurrency = new Map<string, number>();
+  for (const t of config.targets.values()) if (t.concurrency !== undefined) targetConcurrency.set(t.name, t.concurrency);
+  // What `bftask status` needs to follow this run from another terminal.
+  ledger.recordPlan(runId, { concurrency, targetConcurrency: Object.fromEntries(targetConcurrency), steps: plan.steps });
+  const history = new Map<string, CostModel>();
+  for (const name of new Set(plan.steps.map((s) => s.target))) {
+    const model = fitCost(ledger.timings(name));
+    if (model) history.set(name, model);
+  }
+  reporter.start(plan, { runId, logDir, concurrency, targetConcurrency, history });
   let outcomes: Map<string, StepOutcome>;
   try {
     outcomes = await execute({

@@ -2,7 +2,10 @@
 import type { Paint } from '../report/color.js';
 
 export interface Io {
+  /** A line to stdout. */
   out(text: string): void;
+  /** Text to stdout as it is, with no newline added (a log being followed). */
+  write(text: string): void;
   err(text: string): void;
   readonly isTTY: boolean;
   /** The terminal's width, when it has one. */

@@ -62,6 +62,13 @@ export interface Timing {
   readonly ms: number;
 }
 
+/** A run's plan as the ledger keeps it: enough to follow the run from another process. */
+export interface StoredPlan {
+  readonly concurrency: number;
+  readonly targetConcurrency: Readonly<Record<string, number>>;
+  readonly steps: readonly { readonly id: string; readonly target: string; readonly start: IsoDate; readonly end: IsoDate; readonly dates: number; readonly needs: readonly string[] }[];
+}
+
 const FILE = path.join('.bftask', 'state.db');
 
 /** Where a config's ledger lives. */
@@ -178,6 +185,29 @@ export class Ledger {
       .run(run.id, JSON.stringify(run.argv), run.cwd, run.process.host, run.process.pid, run.process.started ?? null, run.started, 'running');
   }
 
+  /** Records the steps a run is about to run. */
+  recordPlan(
+    id: string,
+    plan: {
+      concurrency: number;
+      targetConcurrency: Readonly<Record<string, number>>;
+      steps: readonly { id: string; target: string; start: IsoDate; end: IsoDate; dates: readonly IsoDate[]; needs: readonly string[] }[];
+    },
+  ): void {
+    const stored: StoredPlan = {
+      concurrency: plan.concurrency,
+      targetConcurrency: plan.targetConcurrency,
+      steps: plan.steps.map((s) => ({ id: s.id, target: s.target, start: s.start, end: s.end, dates: s.dates.length, needs: s.needs })),
+    };
+    this.db.prepare('UPDATE runs SET plan = ? WHERE id = ?').run(JSON.stringify(stored), id);
+  }
+
+  /** The plan a run recorded; undefined for runs of a bftask that did not record one. */
+  planOf(id: string): StoredPlan | undefined {
+    const row = this.db.prepare<[string], { plan: string | null }>('SELECT plan FROM runs WHERE id = ?').get(id);
+    return row?.plan ? (JSON.parse(row.plan) as StoredPlan) : undefined;
+  }
+
   endRun(id: string, outcome: Exclude<RunOutcome, 'running'>, exitCode: number | undefined, ended = Date.now()): void {
     this.db.prepare('UPDATE runs SET ended = ?, outcome = ?, exit_code = ? WHERE id = ?').run(ended, outcome, exitCode ?? null, id);
   }
@@ -247,13 +277,13 @@ export class Ledger {
   /** Recent runs, newest first. */
   runs(limit: number): RunRecord[] {
     return this.db
-      .prepare<[number], RunRow>('SELECT * FROM runs ORDER BY started DESC, id DESC LIMIT ?')
+      .prepare<[number], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY started DESC, id DESC LIMIT ?`)
       .all(limit)
       .map(runOf);
   }
 
   run(id: string): RunRecord | undefined {
-    const row = this.db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?').get(id);
+    const row = this.db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(id);
     return row && runOf(row);
   }
 
@@ -280,18 +310,41 @@ export class Ledger {
 
   /** Runs still marked running. */
   runningRuns(): RunRecord[] {
-    return this.db.prepare<[], RunRow>("SELECT * FROM runs WHERE outcome = 'running'").all().map(runOf);
+    return this.db.prepare<[], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE outcome = 'running'`).all().map(runOf);
   }
 
-  /** Successful attempts of `target`, newest first: the history durations are estimated from. */
-  timings(target: string, limit = 50): Timing[] {
+  /** Successful attempts of `target`, newest first: the history durations are estimated from (leaving out run `exceptRun`). */
+  timings(target: string, limit = 50, exceptRun = ''): Timing[] {
     return this.db
-      .prepare<[string, number], { n: number; ms: number }>(
+      .prepare<[string, string, number], { n: number; ms: number }>(
         `SELECT length(dates) - length(replace(dates, ',', '')) + 1 AS n, ended - started AS ms
-         FROM attempts WHERE target = ? AND outcome = 'succeeded' AND ended IS NOT NULL ORDER BY ended DESC LIMIT ?`,
+         FROM attempts WHERE target = ? AND run_id != ? AND outcome = 'succeeded' AND ended IS NOT NULL ORDER BY ended DESC LIMIT ?`,
       )
-      .all(target, limit)
+      .all(target, exceptRun, limit)
       .map((r) => ({ dates: r.n, ms: r.ms }));
+  }
+
+  attempt(id: number): AttemptRecord | undefined {
+    const row = this.db.prepare<[number], AttemptRow>('SELECT * FROM attempts WHERE id = ?').get(id);
+    return row && attemptOf(row);
+  }
+
+  /**
+   * The latest attempt of `target`, of those covering `date` if given; with `logged`, only those
+   * that ran a process (or SQL) and so have a log, not dates skipped for a failed input.
+   */
+  latestAttempt(target: string, date: IsoDate | undefined, logged: boolean): AttemptRecord | undefined {
+    const log = logged ? 'AND log IS NOT NULL' : '';
+    const row =
+      date === undefined
+        ? this.db.prepare<[string], AttemptRow>(`SELECT * FROM attempts WHERE target = ? ${log} ORDER BY id DESC LIMIT 1`).get(target)
+        : this.db
+            .prepare<[string, IsoDate, IsoDate, string], AttemptRow>(
+              `SELECT * FROM attempts WHERE target = ? ${log} AND start <= ? AND end >= ? AND ',' || dates || ',' LIKE ?
+               ORDER BY id DESC LIMIT 1`,
+            )
+            .get(target, date, date, `%,${date},%`);
+    return row && attemptOf(row);
   }
 
   private readonly prepared = new Map<string, Database.Statement>();
@@ -303,6 +356,9 @@ export class Ledger {
     return statement;
   }
 }
+
+/** Every column of runs but the plan, which can be large and is read on its own. */
+const RUN_COLUMNS = 'id, argv, cwd, host, pid, pid_started, started, ended, outcome, exit_code';
 
 interface RunRow {
   id: string;

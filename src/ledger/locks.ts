@@ -88,3 +88,13 @@ export function ledgerLocks(ledger: Ledger): LockStore {
     },
   };
 }
+
+/** Targets each run holds locks on now, by run id: what a running run is building. */
+export function heldTargets(ledger: Ledger): Map<string, string[]> {
+  const held = new Map<string, string[]>();
+  const rows = ledger.database
+    .prepare<[], { target: string; run_id: string }>('SELECT target, run_id FROM locks WHERE run_id IS NOT NULL ORDER BY target')
+    .all();
+  for (const row of rows) held.set(row.run_id, [...(held.get(row.run_id) ?? []), row.target]);
+  return held;
+}

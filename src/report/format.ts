@@ -46,6 +46,15 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** `61 dates/h`, `4.2 dates/min`, `12 dates/s`: a rate in the unit that keeps the number at least 1. */
+export function formatRate(datesPerMs: number): string {
+  const figure = (n: number) => (n < 10 ? n.toFixed(1) : String(Math.round(n)));
+  const perHour = datesPerMs * 3_600_000;
+  if (perHour < 60) return `${figure(perHour)} dates/h`;
+  if (perHour < 3600) return `${figure(perHour / 60)} dates/min`;
+  return `${figure(perHour / 3600)} dates/s`;
+}
+
 /** `1,619`. */
 export const formatCount = (n: number): string => n.toLocaleString('en-US');
 

@@ -5,13 +5,16 @@
  * frame with wrap-ansi character by character (~70 ms a frame on the 2-core machine): the
  * display alone doubled the wall time of the example's build. Here titles are set only when
  * they change, frames are coalesced to at most one per FRAME_MS, and a frame is written with a
- * plain erase-and-rewrite (rows are truncated to the terminal's width, so none wraps).
+ * plain erase-and-rewrite (rows are truncated to the terminal's width, so none wraps). The ETA
+ * (a replay of the remaining steps, see eta.ts) is worked out once per REFRESH_MS, never per event.
  */
 import { DefaultRenderer, Listr, ListrLogger, ProcessOutput } from 'listr2';
 import { parseStepId, type Plan, type TargetPlan } from '../plan/plan.js';
-import type { Reporter, RunEvent } from '../run/events.js';
+import type { Reporter, RunEvent, RunInfo } from '../run/events.js';
 import { unreachable } from '../util/unreachable.js';
-import { counted, formatCount, formatDuration } from './format.js';
+import type { Eta } from './eta.js';
+import { counted, formatCount, formatDuration, formatRate } from './format.js';
+import { feed, progressOf, type RunProgress } from './progress.js';
 
 const REFRESH_MS = 1000;
 /** At most one frame per this many ms, however many rows changed. */
@@ -84,6 +87,14 @@ export function listrReporter(): Reporter {
   let running: Promise<unknown> = Promise.resolve();
   let width = 0;
   const output = new ProcessOutput();
+  let progress: RunProgress | undefined;
+  /** The latest estimate, refreshed with the titles. */
+  let eta: Eta | undefined;
+  const etaOf = (name: string): string | undefined => {
+    const ms = eta?.targets.get(name);
+    // A target with no cost of its own (no history, no step ended yet) gets no ETA of its own.
+    return ms === undefined || eta?.borrowed.has(name) ? undefined : `ETA ${formatDuration(ms)}`;
+  };
 
   const titleOf = (row: Row): string => {
     const { plan } = row;
@@ -96,15 +107,18 @@ export function listrReporter(): Reporter {
     if (row.running > 0) parts.push(`${row.running} running`);
     if (row.failed > 0) parts.push(`${row.failed} failed`);
     if (row.skipped > 0) parts.push(`${row.skipped} skipped`);
-    if (row.started === undefined && !row.finished) {
-      const waiting = waitingOn(row.plan);
-      if (waiting.length > 0) parts.push(`waiting on ${waiting.join(', ')}`);
-    } else if (row.started !== undefined && row.done > 0 && !row.finished) {
-      const perMinute = (row.done / Math.max(1, Date.now() - row.started)) * 60_000;
-      const eta = ((total - row.done) / perMinute) * 60_000;
-      parts.push(`${perMinute.toFixed(perMinute < 10 ? 1 : 0)} dates/min · ETA ${formatDuration(eta)}`);
-    }
+    // How long it has run (or took), then, while it runs, its pace and what is left.
     if (row.started !== undefined) parts.push(formatDuration((row.ended ?? Date.now()) - row.started));
+    if (!row.finished) {
+      if (row.started === undefined) {
+        const waiting = waitingOn(row.plan);
+        if (waiting.length > 0) parts.push(`waiting on ${waiting.join(', ')}`);
+      }
+      const rate = progress?.rate(plan.name, Date.now());
+      if (rate !== undefined) parts.push(formatRate(rate));
+      const until = etaOf(plan.name);
+      if (until) parts.push(until);
+    }
     return parts.join(' · ');
   };
 
@@ -129,7 +143,8 @@ export function listrReporter(): Reporter {
       done += row.done;
       total += row.plan.pending.length;
     }
-    return `elapsed ${formatDuration(Date.now() - startedAt)} · ${formatCount(done)}/${formatCount(total)} dates · ${counted(running, 'step')} running · ${failed} failed${skipped > 0 ? ` · ${skipped} skipped` : ''}`;
+    const overall = eta?.overallMs ? ` · ETA ${formatDuration(eta.overallMs)}` : '';
+    return `elapsed ${formatDuration(Date.now() - startedAt)} · ${formatCount(done)}/${formatCount(total)} dates · ${counted(running, 'step')} running · ${failed} failed${skipped > 0 ? ` · ${skipped} skipped` : ''}${overall}`;
   };
 
   /** Sets a title only when it changed: each assignment makes listr2 redraw. */
@@ -137,12 +152,15 @@ export function listrReporter(): Reporter {
     if (task && task.title !== title) task.title = title;
   };
   const refresh = () => {
+    eta = progress?.estimate(Date.now());
     for (const row of rows.values()) retitle(row.task, titleOf(row));
     retitle(footer.task, footerTitle());
   };
 
   return {
-    start(plan: Plan) {
+    start(plan: Plan, info: RunInfo) {
+      progress = progressOf(plan, info);
+      eta = progress.estimate(Date.now());
       width = Math.max(...plan.targets.map((t) => t.name.length));
       const footerDone = new Promise<void>((resolve, reject) => (footer.settle = (error) => (error ? reject(error) : resolve())));
       const footerTask = {
@@ -185,6 +203,7 @@ export function listrReporter(): Reporter {
       timer.unref();
     },
     event(event: RunEvent) {
+      if (progress) feed(progress, event, Date.now());
       const row = rows.get(event.step.target);
       if (!row) return;
       switch (event.type) {
@@ -209,6 +228,9 @@ export function listrReporter(): Reporter {
     },
     async finish() {
       if (timer) clearInterval(timer);
+      // The final frame says what happened, not what was expected to.
+      progress = undefined;
+      eta = undefined;
       for (const row of rows.values()) if (!row.finished) finish(row, 'interrupted');
       refresh();
       const failed = [...rows.values()].some((r) => r.failed > 0 || r.skipped > 0 || r.done < r.plan.pending.length);

@@ -145,7 +145,7 @@ describe.concurrent('coverage on BigQuery', () => {
       'raw.monthly': { dates: ['2024-01-01', '2024-01-10'], options: { partitionType: 'MONTH' as const } },
     };
     const targets = `{
-      logs: { table: 'raw.logs', dateColumn: 'd', run: writer('raw.logs') },
+      applogs: { table: 'raw.logs', dateColumn: 'd', run: writer('raw.logs') },
       hits: { table: 'raw.hits', dateColumn: 'd', run: writer('raw.hits') },
       monthly: { table: 'raw.monthly', dateColumn: 'd', run: writer('raw.monthly') },
       events: { table: 'src.events', dateColumn: 'd', run: writer('src.events') },
@@ -167,7 +167,7 @@ describe.concurrent('coverage on BigQuery', () => {
         );
         const inRange = (dates: string[]) => dates.filter((d) => d >= RANGE[0] && d <= RANGE[1]);
         expect(missing).toEqual({
-          logs: ALL.filter((d) => !inRange(fallbacks['raw.logs'].dates).includes(d)),
+          applogs: ALL.filter((d) => !inRange(fallbacks['raw.logs'].dates).includes(d)),
           hits: ALL.slice(4),
           monthly: ALL.filter((d) => !fallbacks['raw.monthly'].dates.includes(d)),
           events: ['2024-01-01'],

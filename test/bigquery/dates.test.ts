@@ -12,7 +12,7 @@ const RANGE = ['2024-01-01', '2024-01-05'] as const;
 
 const TARGETS = `{
   hits: { table: 'raw.hits', dateColumn: 'seen_at', run: writer('raw.hits') },
-  logs: { table: 'raw.logs', dateColumn: 'ts', run: writer('raw.logs') },
+  applogs: { table: 'raw.logs', dateColumn: 'ts', run: writer('raw.logs') },
 }`;
 
 function seed(fake: FakeBigQuery): void {
@@ -37,7 +37,7 @@ describe.concurrent('dates in DATETIME and TIMESTAMP columns', () => {
       const targets = (JSON.parse(result.stdout) as { targets: { name: string; expected: number; missing: string[] }[] }).targets;
       expect(Object.fromEntries(targets.map((t) => [t.name, [t.expected, t.missing]]))).toEqual({
         hits: [4, ['2024-01-02', '2024-01-05']],
-        logs: [4, ['2024-01-01', '2024-01-03']],
+        applogs: [4, ['2024-01-01', '2024-01-03']],
       });
 
       const queries = sentQueries(rig.fake.requests).filter(isDistinctQuery);

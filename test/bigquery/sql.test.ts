@@ -11,7 +11,7 @@ const parseBigQuery = (sql: string) => parse(sql, { dialect: 'bigquery', paramTy
 
 const TARGETS = `{
   events: { table: 'src.events', dateColumn: 'd', run: writer('src.events') },
-  logs: { table: 'raw.logs', dateColumn: 'd', run: writer('raw.logs') },
+  applogs: { table: 'raw.logs', dateColumn: 'd', run: writer('raw.logs') },
   stamps: { table: 'raw.stamps', dateColumn: 'ts', run: writer('raw.stamps') },
   out: { table: 'mart.out', dateColumn: 'd', deps: ['events'], sql: ${JSON.stringify(SQL)} },
 }`;

@@ -1,0 +1,76 @@
+// `bftask logs`: the log of the step that covered a date (a failed one here), with a header that
+// names the run, the dates, the outcome and the path; and every new command's bad input — an
+// unknown target, a date out of range, an unreadable ledger — as one line and exit 2.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'vitest';
+import { configSource } from '../rig.js';
+import { projectMaker } from './util.js';
+
+const project = projectMaker();
+
+const config = configSource(`{
+    a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--fail-date', '2024-01-03'), shard: 2 },
+    b: { table: 'b_t', dateColumn: 'd', deps: ['a'], run: proc('b_t'), exclude: ['2024-01-02'] },
+  }`, { range: ['2024-01-01', '2024-01-04'] });
+
+describe.concurrent('bftask logs', () => {
+  it('prints the log of the latest attempt that covered a failed date, under a header; a skipped date has none', async ({ expect }) => {
+    const p = project({ 'backfill.config.ts': config });
+    expect((await p.bftask([])).code).toBe(1);
+    const detail = JSON.parse((await p.bftask(['runs', '--json'])).stdout) as { runs: { id: string }[] };
+    const runId = detail.runs[0]?.id as string;
+
+    // a 2024-01-03..04 failed, was bisected, and 2024-01-03 failed alone: that is the latest attempt covering it.
+    const failed = await p.bftask(['logs', 'a', '--date', '2024-01-03']);
+    expect(failed.code, failed.stderr).toBe(0);
+    const lines = failed.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^bftask · logs · a 2024-01-03 \\(1 date\\) · run ${runId} · attempt 1 · failed: exited with code 3 after [\\d.]+s$`));
+    const log = `.bftask/logs/${runId}/a/2024-01-03_2024-01-03.log`;
+    expect(lines[1]).toBe(`log: ${log}`);
+    expect(lines[2]).toBe('');
+    // execa drops the output's final newline.
+    expect(`${lines.slice(3).join('\n')}\n`).toBe(fs.readFileSync(path.join(p.dir, log), 'utf8'));
+    expect(failed.stdout).toMatch(/failing on purpose\n# exited with code 3 after [\d.]+s$/);
+
+    // A date that built: its step's log, which says it succeeded.
+    const ok = await p.bftask(['logs', 'a', '--date', '2024-01-01']);
+    expect(ok.stdout.split('\n')[0]).toMatch(/^bftask · logs · a 2024-01-01\.\.2024-01-02 \(2 dates\) · run \S+ · attempt 1 · succeeded in [\d.]+s$/);
+    // Without --date: the latest attempt of a's latest step, one of the halves.
+    const latest = await p.bftask(['logs', 'a']);
+    expect(latest.stdout.split('\n')[0]).toMatch(/^bftask · logs · a 2024-01-0[34] \(1 date\) · /);
+
+    const skipped = await p.bftask(['logs', 'b', '--date', '2024-01-03']);
+    expect(skipped.code).toBe(2);
+    expect(skipped.stderr).toBe(`bftask: b 2024-01-03 was skipped in run ${runId} (a 2024-01-03 failed), so it has no log`);
+  });
+
+  it('bad input is one line and exit 2, for logs and status alike', async ({ expect }) => {
+    const p = project({ 'backfill.config.ts': config });
+    const never = await p.bftask(['logs', 'a']);
+    expect([never.code, never.stderr]).toEqual([2, 'bftask: no logs: nothing has run on this config yet']);
+    const cases: [string[], string][] = [
+      [['logs', 'aa'], 'bftask: unknown target "aa" — did you mean "a"? (bftask status lists them)'],
+      [['logs'], 'bftask: logs takes one target: bftask logs TARGET [--date YYYY-MM-DD] [-f]'],
+      [['logs', 'a', '--date', '2024-02-30'], 'bftask: --date 2024-02-30 is not a date: use YYYY-MM-DD'],
+      [['logs', 'a', '--date', '2025-01-01'], "bftask: --date 2025-01-01 is outside the config's range 2024-01-01..2024-01-04"],
+      [['logs', 'b', '--date', '2024-01-02'], 'bftask: b excludes 2024-01-02: no step builds it'],
+      [['status', '--from', '0999-12-31'], 'bftask: --from 0999-12-31 is out of range: use a year from 1000 to 9998'],
+      [['status', '--watch', '--json'], 'bftask: --watch redraws the screen: it does not go with --json'],
+      [['status', '--date', '2024-01-01'], 'bftask: status does not take --date'],
+    ];
+    const results = await Promise.all(cases.map(([args]) => p.bftask(args)));
+    cases.forEach(([args, message], i) => expect([results[i]?.code, results[i]?.stderr], args.join(' ')).toEqual([2, message]));
+    expect((await p.bftask([])).code).toBe(1);
+    const again = await p.bftask(['logs', 'a', '--date', '2024-01-04']);
+    expect(again.stdout).toMatch(/^bftask · logs · a 2024-01-04 \(1 date\) · run \S+ · attempt 1 · succeeded/);
+
+    // An unreadable ledger: one line saying what to do, from every command that reads it.
+    fs.writeFileSync(path.join(p.dir, '.bftask', 'state.db'), 'not a database, not at all, '.repeat(100));
+    const readers = [['logs', 'a'], ['status'], ['status', '--json']];
+    for (const [i, result] of (await Promise.all(readers.map((args) => p.bftask(args)))).entries()) {
+      expect(result.code, readers[i]?.join(' ')).toBe(2);
+      expect(result.stderr, readers[i]?.join(' ')).toMatch(/^bftask: \.bftask\/state\.db is not a readable bftask ledger \(.*\): move it aside \(mv .*\) and re-run; the warehouse still says what is built$/);
+    }
+  });
+});
