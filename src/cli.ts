@@ -4,8 +4,10 @@ import path from 'node:path';
 import { parseCli, USAGE } from './cli/args.js';
 import { resolveRequest } from './cli/request.js';
 import { build } from './commands/build.js';
+import { graph } from './commands/graph.js';
 import type { Io } from './commands/io.js';
 import { logs } from './commands/logs.js';
+import { report } from './commands/report.js';
 import { runs } from './commands/runs.js';
 import { status } from './commands/status.js';
 import { why } from './commands/why.js';
@@ -51,6 +53,10 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       return status(config, { json: options.json, watch: options.watch }, resolveRequest(config, options), io);
     case 'logs':
       return logs(config, { target: options.targets[0] ?? '', date: options.date, follow: options.follow }, io);
+    case 'report':
+      return report(config, { out: options.out }, resolveRequest(config, options), io);
+    case 'graph':
+      return graph(config, { format: options.format }, resolveRequest(config, options), io);
     case 'build':
       return build(config, options, resolveRequest(config, options), io, argv);
     default:

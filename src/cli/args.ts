@@ -5,6 +5,7 @@ import { dateProblem } from '../util/dates.js';
 import { UsageError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { COMMANDS } from '../config/config.js';
+import { GRAPH_FORMATS, type GraphFormat } from '../report/graph.js';
 
 export type ReporterName = 'listr' | 'lines';
 
@@ -36,6 +37,10 @@ export interface CliOptions {
   readonly watch: boolean;
   /** `logs -f`: follow the log while its step runs. */
   readonly follow: boolean;
+  /** `report --out FILE`. */
+  readonly out: string | undefined;
+  /** `graph --format`. */
+  readonly format: GraphFormat;
 }
 
 export const USAGE = `Usage: bftask [targets...] [options]     build targets and their incomplete prerequisites
@@ -44,6 +49,9 @@ export const USAGE = `Usage: bftask [targets...] [options]     build targets and
        bftask runs [RUN-ID] [--json]        recent runs, or one run's steps
        bftask why TARGET [--date D] [--json] why each pending date is pending, down to its root
        bftask logs TARGET [--date D] [-f]   the log of TARGET's latest step (that covered D); -f follows it
+       bftask report [targets...] [--out F] a self-contained HTML report: coverage heatmap, status, runs
+       bftask graph [targets...] [--format text|mermaid|dot]
+                                            the dependency graph with each target's coverage
 
 Options:
   -n, --dry-run         show pending dates and the exact commands; run nothing
@@ -83,6 +91,8 @@ const OPTIONS = {
   'no-color': { type: 'boolean' },
   watch: { type: 'boolean' },
   follow: { type: 'boolean', short: 'f' },
+  out: { type: 'string', short: 'o' },
+  format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -136,6 +146,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if (values['dry-run'] && (values.quiet || values.verbose)) throw new UsageError(`--${values.quiet ? 'quiet' : 'verbose'} goes with a run, not --dry-run`);
   if (values.verbose && reporter === 'listr') throw new UsageError('--verbose prints lines: it goes with --reporter lines, not listr');
   if (values.quiet && reporter !== undefined) throw new UsageError('--quiet shows no progress: it takes no --reporter');
+  const format = values.format ?? 'text';
+  if (!(GRAPH_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be ${GRAPH_FORMATS.join(', ')}, got "${format}"`);
   if (command === 'logs' && positionals.length !== 2) throw new UsageError('logs takes one target: bftask logs TARGET [--date YYYY-MM-DD] [-f]');
   return {
     command,
@@ -156,16 +168,20 @@ export function parseCli(argv: readonly string[]): CliOptions {
     verbose: values.verbose ?? false,
     watch: values.watch ?? false,
     follow: values.follow ?? false,
+    out: values.out,
+    format: format as GraphFormat,
   };
 }
 
 /** The options each command takes; anything else is a mistake worth saying. */
 const ALLOWED: Record<CommandName, readonly string[] | 'all'> = {
-  build: Object.keys(OPTIONS).filter((name) => !['date', 'watch', 'follow'].includes(name)),
+  build: Object.keys(OPTIONS).filter((name) => !['date', 'watch', 'follow', 'out', 'format'].includes(name)),
   status: ['json', 'from', 'to', 'config', 'watch', 'no-color'],
   runs: ['json', 'config', 'no-color'],
   why: ['json', 'config', 'date', 'from', 'to', 'force', 'no-stale', 'no-color'],
   logs: ['config', 'date', 'follow', 'no-color'],
+  report: ['config', 'from', 'to', 'out', 'no-color'],
+  graph: ['config', 'from', 'to', 'format', 'no-color'],
   help: 'all',
   version: 'all',
 };
@@ -198,6 +214,10 @@ function needs(flag: string): string {
       return ': a positive integer';
     case '--date':
       return ': a date YYYY-MM-DD';
+    case '--out':
+      return ': the file to write';
+    case '--format':
+      return `: ${GRAPH_FORMATS.join(', ')}`;
     default:
       return '';
   }

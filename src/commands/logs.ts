@@ -26,7 +26,7 @@ const FOLLOW_MS = 250;
 export async function logs(config: Config, options: LogsOptions, io: Io): Promise<number> {
   const { target: name, date } = options;
   const target = config.targets.get(name);
-  if (!target) throw new UsageError(`unknown target "${name}"${didYouMean(name, config.targets.keys())} (bftask status lists them)`);
+  if (!target) throw new UsageError(`unknown target "${name}"${didYouMean(name, config.targets.keys())} (bftask graph lists them)`);
   if (date !== undefined) {
     const problem = dateProblem(date);
     if (problem) throw new UsageError(`--date ${date} ${problem}`);

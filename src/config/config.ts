@@ -68,4 +68,4 @@ export interface Config {
 export const PLACEHOLDERS = ['start', 'end', 'target', 'table'] as const;
 
 /** Words the CLI takes as commands, so no target may be called by them. */
-export const COMMANDS = ['status', 'runs', 'why', 'logs'] as const;
+export const COMMANDS = ['status', 'runs', 'why', 'logs', 'report', 'graph'] as const;

@@ -347,6 +347,15 @@ export class Ledger {
     return row && attemptOf(row);
   }
 
+  /** Every attempt of the runs `runIds`, in the order they started. */
+  attemptsOfRuns(runIds: readonly string[]): AttemptRecord[] {
+    if (runIds.length === 0) return [];
+    return this.db
+      .prepare<string[], AttemptRow>(`SELECT * FROM attempts WHERE run_id IN (${runIds.map(() => '?').join(', ')}) ORDER BY id`)
+      .all(...runIds)
+      .map(attemptOf);
+  }
+
   private readonly prepared = new Map<string, Database.Statement>();
 
   /** Statements prepared once per ledger, not once per step. */

@@ -45,19 +45,22 @@ describe.concurrent('bftask logs', () => {
     expect(skipped.stderr).toBe(`bftask: b 2024-01-03 was skipped in run ${runId} (a 2024-01-03 failed), so it has no log`);
   });
 
-  it('bad input is one line and exit 2, for logs and status alike', async ({ expect }) => {
+  it('bad input is one line and exit 2, for logs, status, report and graph alike', async ({ expect }) => {
     const p = project({ 'backfill.config.ts': config });
     const never = await p.bftask(['logs', 'a']);
     expect([never.code, never.stderr]).toEqual([2, 'bftask: no logs: nothing has run on this config yet']);
     const cases: [string[], string][] = [
-      [['logs', 'aa'], 'bftask: unknown target "aa" — did you mean "a"? (bftask status lists them)'],
+      [['logs', 'aa'], 'bftask: unknown target "aa" — did you mean "a"? (bftask graph lists them)'],
       [['logs'], 'bftask: logs takes one target: bftask logs TARGET [--date YYYY-MM-DD] [-f]'],
       [['logs', 'a', '--date', '2024-02-30'], 'bftask: --date 2024-02-30 is not a date: use YYYY-MM-DD'],
       [['logs', 'a', '--date', '2025-01-01'], "bftask: --date 2025-01-01 is outside the config's range 2024-01-01..2024-01-04"],
       [['logs', 'b', '--date', '2024-01-02'], 'bftask: b excludes 2024-01-02: no step builds it'],
-      [['status', '--from', '0999-12-31'], 'bftask: --from 0999-12-31 is out of range: use a year from 1000 to 9998'],
+      [['graph', 'bb'], 'bftask: unknown target "bb" — did you mean "b"?'],
+      [['graph', '--format', 'svg'], 'bftask: --format must be text, mermaid, dot, got "svg"'],
+      [['report', 'xyzzy'], 'bftask: unknown target "xyzzy" (targets: a, b)'],
+      [['report', '--from', '0999-12-31'], 'bftask: --from 0999-12-31 is out of range: use a year from 1000 to 9998'],
       [['status', '--watch', '--json'], 'bftask: --watch redraws the screen: it does not go with --json'],
-      [['status', '--date', '2024-01-01'], 'bftask: status does not take --date'],
+      [['graph', '--date', '2024-01-01'], 'bftask: graph does not take --date'],
     ];
     const results = await Promise.all(cases.map(([args]) => p.bftask(args)));
     cases.forEach(([args, message], i) => expect([results[i]?.code, results[i]?.stderr], args.join(' ')).toEqual([2, message]));
@@ -67,10 +70,11 @@ describe.concurrent('bftask logs', () => {
 
     // An unreadable ledger: one line saying what to do, from every command that reads it.
     fs.writeFileSync(path.join(p.dir, '.bftask', 'state.db'), 'not a database, not at all, '.repeat(100));
-    const readers = [['logs', 'a'], ['status'], ['status', '--json']];
+    const readers = [['logs', 'a'], ['status'], ['report'], ['status', '--json']];
     for (const [i, result] of (await Promise.all(readers.map((args) => p.bftask(args)))).entries()) {
       expect(result.code, readers[i]?.join(' ')).toBe(2);
       expect(result.stderr, readers[i]?.join(' ')).toMatch(/^bftask: \.bftask\/state\.db is not a readable bftask ledger \(.*\): move it aside \(mv .*\) and re-run; the warehouse still says what is built$/);
     }
+    expect(fs.existsSync(path.join(p.dir, 'bftask-report.html'))).toBe(false);
   });
 });
