@@ -4,6 +4,8 @@ import { formatCommand, type CommandLine } from '../cli/command-line.js';
 import type { Config } from '../config/config.js';
 import { readCoverage } from '../coverage.js';
 import type { Ledger } from '../ledger/ledger.js';
+import { criticalPath, stepWeight } from '../plan/critical.js';
+import { estimate } from '../plan/estimate.js';
 import { stepFor } from '../plan/plan.js';
 import { linesReporter } from '../report/lines.js';
 import { formatSummary } from '../report/summary.js';
@@ -61,6 +63,8 @@ export async function runPlan(input: RunInput): Promise<number> {
       new Set(),
   };
   const record = recorder(ledger, runId, config, context);
+  const fits = new Map(plan.targets.map((t) => [t.name, estimate(ledger.timings(t.name))]));
+  const priorities = criticalPath(plan, stepWeight(fits));
   const interrupts = watchInterrupts();
   const started = Date.now();
   ledger.startRun({ id: runId, argv: input.argv, cwd: process.cwd(), process: thisProcess(), started });
@@ -71,6 +75,9 @@ export async function runPlan(input: RunInput): Promise<number> {
       plan,
       concurrency,
       targetConcurrency: (name) => config.targets.get(name)?.concurrency,
+      poolOf: (name) => config.targets.get(name)?.pool,
+      poolSize: (pool) => config.pools.get(pool),
+      priority: (step) => priorities.get(step.id) ?? 0,
       policy: (name) => {
         const target = config.targets.get(name);
         const first = target?.retryDelayMs ?? 0;

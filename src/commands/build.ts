@@ -41,10 +41,10 @@ export async function build(config: Config, options: CliOptions, request: PlanRe
     const history = Ledger.openForRead(config.dir);
     try {
       return await withWarehouse(config, io, newRunId(), false, async (warehouse) => {
-        const { plan, calendar } = await planFromWarehouse(config, warehouse, request, history);
-        if (options.json) io.out(planJson(plan));
+        const { plan, calendar, shards } = await planFromWarehouse(config, warehouse, request, history);
+        if (options.json) io.out(planJson(plan, shards));
         else {
-          const header = { roots: request.roots, warehouse: warehouse.description, notice: warehouse.notice, concurrency, rerun: formatCommand(command) };
+          const header = { roots: request.roots, warehouse: warehouse.description, notice: warehouse.notice, concurrency, rerun: formatCommand(command), shards };
           io.out(formatPlan(plan, calendar, header));
           const costs = warehouse.costReport?.() ?? [];
           if (costs.length > 0) io.out(['', ...costs.map((l) => `  ${l}`)].join('\n'));

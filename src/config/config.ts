@@ -25,7 +25,10 @@ export interface Target {
   /** Sorted by target name, so plans and messages are stable. */
   readonly deps: readonly Dependency[];
   readonly action: Action;
-  readonly shard: number;
+  /** Dates per step at most; `'auto'`: chosen per plan from the ledger's history (plan/estimate.ts). */
+  readonly shard: number | 'auto';
+  /** The pool whose bound this target's steps count against, if any. */
+  readonly pool: string | undefined;
   readonly concurrency: number | undefined;
   readonly isExcluded: (date: IsoDate) => boolean;
   /** Attempts after the first failure of a step's dates. */
@@ -57,6 +60,8 @@ export interface Config {
   readonly range: Range;
   readonly calendar: Calendar;
   readonly concurrency: number;
+  /** Bounds shared by groups of targets (a slot reservation, an API's rate limit). */
+  readonly pools: ReadonlyMap<string, number>;
   /** `timestamps`: a date built before an input it reads is stale; `presence`: only missing counts. */
   readonly freshness: 'timestamps' | 'presence';
   readonly targets: ReadonlyMap<string, Target>;

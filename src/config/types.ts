@@ -41,8 +41,14 @@ export type DependencyConfig = string | { readonly target: string; readonly look
 interface TargetCommon {
   /** Targets this one reads; see DependencyConfig. */
   readonly deps?: readonly DependencyConfig[];
-  /** At most this many consecutive calendar dates per step (default: the whole run). */
-  readonly shard?: number;
+  /**
+   * At most this many consecutive calendar dates per step (default: the whole run). `'auto'`:
+   * sized from past runs so start-up is about 5% of a step, leaving at least 2 × concurrency
+   * steps in the range (30 without history).
+   */
+  readonly shard?: number | 'auto';
+  /** A pool (see `pools`) whose bound this target's steps share with the pool's other targets. */
+  readonly pool?: string;
   /** At most this many steps of this target at once (default: the global bound). */
   readonly concurrency?: number;
   /** Dates never expected for this target, e.g. a rolling feature's bootstrap days. */
@@ -106,6 +112,8 @@ export interface BackfillConfig {
   readonly calendar?: CalendarConfig;
   /** Global bound on steps running at once (default 4; `-j` overrides). */
   readonly concurrency?: number;
+  /** Bounds shared by groups of targets: `{ bigquery: 4 }`, then `pool: 'bigquery'` on targets. */
+  readonly pools?: Readonly<Record<string, number>>;
   /**
    * `'timestamps'` (default): like Make, a present date whose inputs were built after it is
    * stale and rebuilt. `'presence'`: only missing (or forced) dates are built.

@@ -18,9 +18,9 @@ export type Validated = { ok: true; config: Config } | { ok: false; errors: stri
 const TARGET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*){0,2}$/;
-const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'freshness', 'retries', 'retryDelay', 'timeout', 'targets'];
+const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'pools', 'freshness', 'retries', 'retryDelay', 'timeout', 'targets'];
 const TARGET_KEYS = [
-  'table', 'dateColumn', 'files', 'deps', 'run', 'sql', 'shard', 'concurrency', 'exclude', 'retries', 'retryDelay', 'timeout', 'bisect',
+  'table', 'dateColumn', 'files', 'deps', 'run', 'sql', 'shard', 'concurrency', 'pool', 'exclude', 'retries', 'retryDelay', 'timeout', 'bisect',
 ];
 const BIGQUERY_KEYS = ['kind', 'projectId', 'location', 'dataset', 'maximumBytesBilled', 'labels', 'apiEndpoint', 'maxTableWrites'];
 const LABEL = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -53,6 +53,16 @@ export function validateConfig(raw: unknown, file: string): Validated {
     else fail('concurrency', `must be a positive integer, got ${show(raw.concurrency)}`);
   }
   const defaults = checkPolicy(raw, DEFAULT_POLICY, fail);
+  const pools = new Map<string, number>();
+  if (raw.pools !== undefined) {
+    if (!isRecord(raw.pools)) fail('pools', `must be an object of pool names and sizes, got ${show(raw.pools)}`);
+    else {
+      for (const [name, size] of Object.entries(raw.pools)) {
+        if (isPositiveInteger(size)) pools.set(name, size);
+        else fail(`pools.${name}`, `must be a positive integer, got ${show(size)}`);
+      }
+    }
+  }
   let freshness: Config['freshness'] = 'timestamps';
   if (raw.freshness !== undefined) {
     if (raw.freshness === 'timestamps' || raw.freshness === 'presence') freshness = raw.freshness;
@@ -65,7 +75,7 @@ export function validateConfig(raw: unknown, file: string): Validated {
   } else {
     const names = Object.keys(raw.targets);
     for (const name of names.sort()) {
-      const target = checkTarget(name, raw.targets[name], names, warehouse, range, defaults, (field, message) =>
+      const target = checkTarget(name, raw.targets[name], names, warehouse, range, defaults, pools, (field, message) =>
         fail(`targets.${name}${field}`, message),
       );
       if (target) targets.set(name, target);
@@ -81,7 +91,7 @@ export function validateConfig(raw: unknown, file: string): Validated {
   }
   if (errors.length > 0 || !warehouse || !range || !calendar) return { ok: false, errors };
   const dir = path.dirname(file);
-  return { ok: true, config: { file, dir, warehouse, range, calendar, concurrency, freshness, targets, order } };
+  return { ok: true, config: { file, dir, warehouse, range, calendar, concurrency, pools, freshness, targets, order } };
 }
 
 type Fail = (where: string, message: string) => void;
@@ -195,6 +205,7 @@ function checkTarget(
   warehouse: WarehouseConfig | undefined,
   range: { start: IsoDate } | undefined,
   defaults: Policy,
+  pools: ReadonlyMap<string, number>,
   fail: Fail,
 ): Target | undefined {
   const before = { count: 0 };
@@ -244,14 +255,20 @@ function checkTarget(
   deps.sort((a, b) => (a.target < b.target ? -1 : 1));
 
   const action = checkAction(raw, output, warehouse, note);
-  const shard = checkPositive(raw.shard, '.shard', note) ?? Number.POSITIVE_INFINITY;
+  const shard = raw.shard === 'auto' ? 'auto' : (checkPositive(raw.shard, '.shard', note, " or 'auto'") ?? Number.POSITIVE_INFINITY);
+  let pool: string | undefined;
+  if (raw.pool !== undefined) {
+    if (typeof raw.pool === 'string' && pools.has(raw.pool)) pool = raw.pool;
+    else if (pools.size === 0) note('.pool', `there is no pool ${show(raw.pool)}: declare it in pools, e.g. pools: { ${typeof raw.pool === 'string' && /^\w+$/.test(raw.pool) ? raw.pool : 'bigquery'}: 4 }`);
+    else note('.pool', `unknown pool ${show(raw.pool)}${didYouMean(String(raw.pool), pools.keys()) || ` (pools: ${[...pools.keys()].join(', ')})`}`);
+  }
   const concurrency = checkPositive(raw.concurrency, '.concurrency', note);
   const isExcluded = checkExclude(raw.exclude, name, range, note);
   const policy = checkPolicy(raw, defaults, (field, message) => note(`.${field}`, message));
   const bisect = checkBisect(raw.bisect, (field, message) => note(`.${field}`, message));
 
   if (before.count > 0 || !output || !label || !action || !isExcluded) return undefined;
-  return { name, output, label, deps, action, shard, concurrency, isExcluded, ...policy, bisect };
+  return { name, output, label, deps, action, shard, pool, concurrency, isExcluded, ...policy, bisect };
 }
 
 function checkOutput(raw: Record<string, unknown>, warehouse: WarehouseConfig | undefined, fail: Fail): Output | undefined {
@@ -348,10 +365,10 @@ function checkRun(raw: unknown, fail: Fail): string[] | undefined {
   return ok ? (raw as string[]) : undefined;
 }
 
-function checkPositive(raw: unknown, where: string, fail: Fail): number | undefined {
+function checkPositive(raw: unknown, where: string, fail: Fail, or = ''): number | undefined {
   if (raw === undefined) return undefined;
   if (isPositiveInteger(raw)) return raw;
-  fail(where, `must be a positive integer, got ${show(raw)}`);
+  fail(where, `must be a positive integer${or}, got ${show(raw)}`);
   return undefined;
 }
 
