@@ -213,6 +213,18 @@ export class Ledger {
     );
   }
 
+  /**
+   * Records an attempt's ending and, when it built its dates, marks them built, in one
+   * transaction: one write to the file per step, and never one without the other.
+   */
+  finishAttempt(id: number, end: AttemptEnd, built?: { target: string; dates: readonly IsoDate[]; runId: string }): void {
+    if (!built) return this.endAttempt(id, end);
+    this.transaction(() => {
+      this.endAttempt(id, end);
+      this.built(built.target, built.dates, built.runId, end.ended);
+    });
+  }
+
   endAttempt(id: number, end: AttemptEnd): void {
     this.statement(
       'endAttempt',

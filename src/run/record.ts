@@ -48,9 +48,7 @@ export function recorder(ledger: Ledger, runId: string, config: Config, context:
         ledger.endAttempt(id, { outcome: 'failed', ended: Date.now(), message: String(error) });
         throw error;
       }
-      const ended = Date.now();
-      ledger.endAttempt(id, endOf(failure, ended));
-      if (!failure) ledger.built(step.target, step.dates, runId, ended);
+      ledger.finishAttempt(id, endOf(failure, Date.now()), failure ? undefined : { target: step.target, dates: step.dates, runId });
       return failure;
     },
     event(event) {

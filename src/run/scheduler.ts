@@ -29,8 +29,55 @@ export interface Bounds {
   readonly pool: (name: string) => number | undefined;
 }
 
+/** Before: higher priority first, then the one that waited longest. */
+const before = (a: Waiter, b: Waiter): boolean => a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq);
+
+/** A binary heap of waiters, best first. */
+class Queue {
+  private readonly items: Waiter[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): Waiter | undefined {
+    return this.items[0];
+  }
+
+  push(w: Waiter): void {
+    const items = this.items;
+    items.push(w);
+    for (let i = items.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (!before(items[i] as Waiter, items[parent] as Waiter)) break;
+      [items[i], items[parent]] = [items[parent] as Waiter, items[i] as Waiter];
+      i = parent;
+    }
+  }
+
+  pop(): Waiter | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length === 0 || last === undefined) return top;
+    items[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let best = i;
+      if (l < items.length && before(items[l] as Waiter, items[best] as Waiter)) best = l;
+      if (r < items.length && before(items[r] as Waiter, items[best] as Waiter)) best = r;
+      if (best === i) break;
+      [items[i], items[best]] = [items[best] as Waiter, items[i] as Waiter];
+      i = best;
+    }
+    return top;
+  }
+}
+
 export class Scheduler {
-  private readonly waiting: Waiter[] = [];
+  /** Waiters per target: a target's bound applies to all of them alike, so its best is its head. */
+  private readonly queues = new Map<string, Queue>();
   private running = 0;
   private readonly byTarget = new Map<string, number>();
   private readonly byPool = new Map<string, number>();
@@ -42,7 +89,9 @@ export class Scheduler {
   /** Runs `work` once a slot is free for it; the slot is released when `work` settles. */
   async run<T>(request: SlotRequest, work: () => Promise<T>): Promise<T> {
     await new Promise<void>((grant) => {
-      this.waiting.push({ ...request, seq: this.seq++, grant });
+      let queue = this.queues.get(request.target);
+      if (!queue) this.queues.set(request.target, (queue = new Queue()));
+      queue.push({ ...request, seq: this.seq++, grant });
       this.soon();
     });
     try {
@@ -72,18 +121,18 @@ export class Scheduler {
     });
   }
 
-  /** Grants free slots to the best waiters that fit, best first. */
+  /** Grants free slots to the best waiters that fit, best first: one look per target, not per step. */
   private dispatch(): void {
     while (this.running < this.bounds.global) {
-      let best = -1;
-      for (let i = 0; i < this.waiting.length; i++) {
-        const w = this.waiting[i] as Waiter;
-        if (!this.fits(w)) continue;
-        const b = this.waiting[best];
-        if (b === undefined || w.priority > b.priority || (w.priority === b.priority && w.seq < b.seq)) best = i;
+      let best: Queue | undefined;
+      for (const queue of this.queues.values()) {
+        const head = queue.peek();
+        if (head === undefined || !this.fits(head)) continue;
+        const top = best?.peek();
+        if (top === undefined || before(head, top)) best = queue;
       }
-      if (best < 0) return;
-      const [w] = this.waiting.splice(best, 1) as [Waiter];
+      const w = best?.pop();
+      if (w === undefined) return;
       this.running++;
       this.byTarget.set(w.target, (this.byTarget.get(w.target) ?? 0) + 1);
       if (w.pool !== undefined) this.byPool.set(w.pool, (this.byPool.get(w.pool) ?? 0) + 1);
