@@ -6,7 +6,9 @@ import path from 'node:path';
 import { dateProblem, isIsoDate } from '../util/dates.js';
 import { UsageError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
+import { checkPositive, IDENTIFIER, isPositiveInteger, isRecord, show, TABLE_NAME, type Fail } from './checks.js';
 import { topologicalOrder } from './graph.js';
+import { checkWarehouse } from './warehouse-config.js';
 import { checkBisect, checkPolicy, DEFAULT_POLICY, type Policy } from './policy.js';
 import { sqlStatements } from './sql-text.js';
 import { COMMANDS, PLACEHOLDERS } from './config.js';
@@ -16,20 +18,11 @@ import type { IsoDate, WarehouseConfig } from './types.js';
 export type Validated = { ok: true; config: Config } | { ok: false; errors: string[] };
 
 const TARGET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*){0,2}$/;
 const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'pools', 'freshness', 'retries', 'retryDelay', 'timeout', 'targets'];
 const TARGET_KEYS = [
   'table', 'dateColumn', 'files', 'deps', 'run', 'sql', 'shard', 'concurrency', 'pool', 'exclude', 'retries', 'retryDelay', 'timeout', 'bisect',
 ];
-const BIGQUERY_KEYS = ['kind', 'projectId', 'location', 'dataset', 'maximumBytesBilled', 'labels', 'apiEndpoint', 'maxTableWrites'];
-const LABEL = /^[a-z][a-z0-9_-]{0,62}$/;
-const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : String(JSON.stringify(v) ?? v));
-const isPositiveInteger = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
 /** Longer lookbacks are a typo: no feature reads 27 years back, and date arithmetic must stay in range. */
 const MAX_LOOKBACK = 10_000;
 
@@ -94,61 +87,6 @@ export function validateConfig(raw: unknown, file: string): Validated {
   return { ok: true, config: { file, dir, warehouse, range, calendar, concurrency, pools, freshness, targets, order } };
 }
 
-type Fail = (where: string, message: string) => void;
-
-function checkWarehouse(raw: unknown, fail: Fail): WarehouseConfig | undefined {
-  if (!isRecord(raw) || typeof raw.kind !== 'string') {
-    fail('warehouse', "must be a warehouse such as sqlite('data/warehouse.db')");
-    return undefined;
-  }
-  if (raw.kind === 'sqlite') {
-    if (typeof raw.path !== 'string' || raw.path === '') {
-      fail('warehouse', `sqlite() needs a file path, got ${show(raw.path)}`);
-      return undefined;
-    }
-    return { kind: 'sqlite', path: raw.path };
-  }
-  if (raw.kind === 'bigquery') return checkBigQuery(raw, fail);
-  fail('warehouse.kind', `unknown warehouse ${show(raw.kind)}: use sqlite(...) or bigquery(...)`);
-  return undefined;
-}
-
-function checkBigQuery(raw: Record<string, unknown>, fail: Fail): WarehouseConfig | undefined {
-  const before = { count: 0 };
-  const note: Fail = (where, message) => {
-    before.count++;
-    fail(`warehouse.${where}`, message);
-  };
-  for (const key of Object.keys(raw)) {
-    if (!BIGQUERY_KEYS.includes(key)) note(key, `unknown field${didYouMean(key, BIGQUERY_KEYS)}`);
-  }
-  if (typeof raw.projectId !== 'string' || !/^[a-z][a-z0-9-:.]{3,}[a-z0-9]$/.test(raw.projectId)) {
-    note('projectId', `must be a Google Cloud project id, got ${show(raw.projectId)}`);
-  }
-  if (typeof raw.location !== 'string' || !/^[A-Za-z0-9-]+$/.test(raw.location)) {
-    note('location', `must be a BigQuery location such as "US" or "europe-west1", got ${show(raw.location)}`);
-  }
-  if (raw.dataset !== undefined && (typeof raw.dataset !== 'string' || !IDENTIFIER.test(raw.dataset))) {
-    note('dataset', `must be a dataset name, got ${show(raw.dataset)}`);
-  }
-  checkPositive(raw.maximumBytesBilled, 'maximumBytesBilled', note);
-  checkPositive(raw.maxTableWrites, 'maxTableWrites', note);
-  if (raw.apiEndpoint !== undefined && (typeof raw.apiEndpoint !== 'string' || !/^https?:\/\/[^\s]+$/.test(raw.apiEndpoint))) {
-    note('apiEndpoint', `must be an http(s) URL, got ${show(raw.apiEndpoint)}`);
-  }
-  if (raw.labels !== undefined) {
-    if (!isRecord(raw.labels)) note('labels', `must be an object of strings, got ${show(raw.labels)}`);
-    else {
-      for (const [key, value] of Object.entries(raw.labels)) {
-        if (!LABEL.test(key)) note(`labels.${key}`, 'a label key is lowercase letters, digits, _ and -, starting with a letter');
-        else if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
-          note(`labels.${key}`, `a label value is lowercase letters, digits, _ and -, got ${show(value)}`);
-        }
-      }
-    }
-  }
-  return before.count > 0 ? undefined : (raw as unknown as WarehouseConfig);
-}
 
 function checkRange(raw: unknown, fail: Fail): { start: IsoDate; end: IsoDate } | undefined {
   if (!isRecord(raw)) {
@@ -363,13 +301,6 @@ function checkRun(raw: unknown, fail: Fail): string[] | undefined {
     }
   });
   return ok ? (raw as string[]) : undefined;
-}
-
-function checkPositive(raw: unknown, where: string, fail: Fail, or = ''): number | undefined {
-  if (raw === undefined) return undefined;
-  if (isPositiveInteger(raw)) return raw;
-  fail(where, `must be a positive integer${or}, got ${show(raw)}`);
-  return undefined;
 }
 
 function checkExclude(
