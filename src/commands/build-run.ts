@@ -14,6 +14,7 @@ import { execute } from '../run/executor.js';
 import { exitCodeFor, watchInterrupts } from '../run/interrupt.js';
 import { logTail, type RunFolder } from '../run/logs.js';
 import { recorder } from '../run/record.js';
+import { runnerFor, type Runner } from '../run/runners/index.js';
 import { unfinished } from '../run/resume.js';
 import { stepLogFile, type StepContext } from '../run/step.js';
 import type { PlanRequest, Planned } from '../session.js';
@@ -41,6 +42,8 @@ export interface RunInput {
   readonly ledger: Ledger;
   /** The command line as typed, for the ledger. */
   readonly argv: readonly string[];
+  /** The runners the config declares, by name. */
+  readonly runners: ReadonlyMap<string, Runner>;
 }
 
 /** Runs the plan's steps, prints the summary and returns the exit code. */
@@ -57,7 +60,9 @@ export async function runPlan(input: RunInput): Promise<number> {
       : linesReporter(io.out, calendar, io.shownPath);
   const context: StepContext = {
     config,
+    runId,
     warehouse,
+    runnerFor: (target) => runnerFor(input.runners, target),
     presentAfter: async (target, step) =>
       (await readCoverage([target], { start: step.start, end: step.end }, step.dates, warehouse, config.dir)).present.get(target.name) ??
       new Set(),
@@ -77,6 +82,10 @@ export async function runPlan(input: RunInput): Promise<number> {
       targetConcurrency: (name) => config.targets.get(name)?.concurrency,
       poolOf: (name) => config.targets.get(name)?.pool,
       poolSize: (pool) => config.pools.get(pool),
+      runnerOf: (name) => {
+        const runner = config.targets.get(name)?.runner;
+        return runner === undefined ? undefined : { name: runner, slots: config.runners.get(runner)?.slots ?? concurrency };
+      },
       priority: (step) => priorities.get(step.id) ?? 0,
       policy: (name) => {
         const target = config.targets.get(name);

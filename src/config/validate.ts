@@ -8,19 +8,20 @@ import { UsageError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { checkPositive, IDENTIFIER, isPositiveInteger, isRecord, show, TABLE_NAME, type Fail } from './checks.js';
 import { topologicalOrder } from './graph.js';
+import { checkRunners, checkTargetRunner } from './runners-config.js';
 import { checkWarehouse } from './warehouse-config.js';
 import { checkBisect, checkPolicy, DEFAULT_POLICY, type Policy } from './policy.js';
 import { sqlStatements } from './sql-text.js';
 import { COMMANDS, PLACEHOLDERS } from './config.js';
-import type { Action, Calendar, Config, Dependency, Output, Target } from './config.js';
+import type { Action, Calendar, Config, Dependency, Output, Runner, Target } from './config.js';
 import type { IsoDate, WarehouseConfig } from './types.js';
 
 export type Validated = { ok: true; config: Config } | { ok: false; errors: string[] };
 
 const TARGET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
-const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'pools', 'freshness', 'retries', 'retryDelay', 'timeout', 'targets'];
+const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'pools', 'runners', 'freshness', 'retries', 'retryDelay', 'timeout', 'targets'];
 const TARGET_KEYS = [
-  'table', 'dateColumn', 'files', 'deps', 'run', 'sql', 'shard', 'concurrency', 'pool', 'exclude', 'retries', 'retryDelay', 'timeout', 'bisect',
+  'table', 'dateColumn', 'files', 'deps', 'run', 'sql', 'shard', 'concurrency', 'pool', 'runner', 'exclude', 'retries', 'retryDelay', 'timeout', 'bisect',
 ];
 
 /** Longer lookbacks are a typo: no feature reads 27 years back, and date arithmetic must stay in range. */
@@ -46,6 +47,7 @@ export function validateConfig(raw: unknown, file: string): Validated {
     else fail('concurrency', `must be a positive integer, got ${show(raw.concurrency)}`);
   }
   const defaults = checkPolicy(raw, DEFAULT_POLICY, fail);
+  const runners = checkRunners(raw.runners, fail);
   const pools = new Map<string, number>();
   if (raw.pools !== undefined) {
     if (!isRecord(raw.pools)) fail('pools', `must be an object of pool names and sizes, got ${show(raw.pools)}`);
@@ -68,7 +70,7 @@ export function validateConfig(raw: unknown, file: string): Validated {
   } else {
     const names = Object.keys(raw.targets);
     for (const name of names.sort()) {
-      const target = checkTarget(name, raw.targets[name], names, warehouse, range, defaults, pools, (field, message) =>
+      const target = checkTarget(name, raw.targets[name], names, { warehouse, range, defaults, pools, runners }, (field, message) =>
         fail(`targets.${name}${field}`, message),
       );
       if (target) targets.set(name, target);
@@ -84,7 +86,7 @@ export function validateConfig(raw: unknown, file: string): Validated {
   }
   if (errors.length > 0 || !warehouse || !range || !calendar) return { ok: false, errors };
   const dir = path.dirname(file);
-  return { ok: true, config: { file, dir, warehouse, range, calendar, concurrency, pools, freshness, targets, order } };
+  return { ok: true, config: { file, dir, warehouse, range, calendar, concurrency, pools, runners, freshness, targets, order } };
 }
 
 
@@ -136,16 +138,23 @@ function checkCalendar(raw: unknown, fail: Fail): Calendar | undefined {
   return undefined;
 }
 
+/** What a target's checks need from the rest of the config. */
+interface TargetContext {
+  readonly warehouse: WarehouseConfig | undefined;
+  readonly range: { start: IsoDate } | undefined;
+  readonly defaults: Policy;
+  readonly pools: ReadonlyMap<string, number>;
+  readonly runners: ReadonlyMap<string, Runner>;
+}
+
 function checkTarget(
   name: string,
   raw: unknown,
   names: readonly string[],
-  warehouse: WarehouseConfig | undefined,
-  range: { start: IsoDate } | undefined,
-  defaults: Policy,
-  pools: ReadonlyMap<string, number>,
+  context: TargetContext,
   fail: Fail,
 ): Target | undefined {
+  const { warehouse, range, defaults, pools, runners } = context;
   const before = { count: 0 };
   const note: Fail = (where, message) => {
     before.count++;
@@ -202,11 +211,12 @@ function checkTarget(
   }
   const concurrency = checkPositive(raw.concurrency, '.concurrency', note);
   const isExcluded = checkExclude(raw.exclude, name, range, note);
+  const runner = checkTargetRunner(raw.runner, runners, action?.kind === 'command', warehouse, note);
   const policy = checkPolicy(raw, defaults, (field, message) => note(`.${field}`, message));
   const bisect = checkBisect(raw.bisect, (field, message) => note(`.${field}`, message));
 
   if (before.count > 0 || !output || !label || !action || !isExcluded) return undefined;
-  return { name, output, label, deps, action, shard, pool, concurrency, isExcluded, ...policy, bisect };
+  return { name, output, label, deps, action, shard, pool, runner, concurrency, isExcluded, ...policy, bisect };
 }
 
 function checkOutput(raw: Record<string, unknown>, warehouse: WarehouseConfig | undefined, fail: Fail): Output | undefined {

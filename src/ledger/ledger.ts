@@ -50,6 +50,8 @@ export interface AttemptRecord extends AttemptStart, Partial<Omit<AttemptEnd, 'o
   readonly id: number;
   /** After a failure: whether it was retried or bisected; undefined when it was final. */
   readonly next: 'retry' | 'bisect' | undefined;
+  /** The remote execution it ran as, if it ran remotely. */
+  readonly execution: string | undefined;
   readonly start: IsoDate;
   readonly end: IsoDate;
   readonly outcome: AttemptOutcome;
@@ -225,6 +227,11 @@ export class Ledger {
     });
   }
 
+  /** A remote attempt's execution, as soon as it exists: what a later run cancels after a crash. */
+  attemptExecution(id: number, execution: string): void {
+    this.statement('attemptExecution', 'UPDATE attempts SET execution = ? WHERE id = ?').run(execution, id);
+  }
+
   endAttempt(id: number, end: AttemptEnd): void {
     this.statement(
       'endAttempt',
@@ -349,6 +356,7 @@ interface AttemptRow {
   signal: string | null;
   message: string | null;
   next: 'retry' | 'bisect' | null;
+  execution: string | null;
   log: string | null;
 }
 
@@ -384,6 +392,7 @@ function attemptOf(row: AttemptRow): AttemptRecord {
     signal: row.signal ?? undefined,
     message: row.message ?? undefined,
     next: row.next ?? undefined,
+    execution: row.execution ?? undefined,
     process: row.pid === null ? undefined : { host: row.host ?? '', pid: row.pid, started: row.pid_started ?? undefined },
   };
 }

@@ -15,6 +15,8 @@ export interface PlanHeader {
   readonly rerun: string;
   /** Dates per step chosen for `shard: 'auto'` targets. */
   readonly shards?: ReadonlyMap<string, number>;
+  /** Where a target's steps run, when not on this machine: `on cloud (Cloud Run job …)`. */
+  readonly placement?: ReadonlyMap<string, string>;
 }
 
 /** Why a target has pending dates, in a few words: counts per reason, missing dates as ranges. */
@@ -71,7 +73,12 @@ export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: Pla
   }
   for (const t of busy) {
     const auto = header.shards?.get(t.name);
-    lines.push('', `  ${t.name} · ${formatDates(t.pending, calendar)} · ${counted(t.steps.length, 'step')}${auto === undefined ? '' : ` (shard auto: ${counted(auto, 'date')} a step)`}`);
+    const where = header.placement?.get(t.name);
+    lines.push(
+      '',
+      `  ${t.name} · ${formatDates(t.pending, calendar)} · ${counted(t.steps.length, 'step')}${where ? ` ${where}` : ''}` +
+        `${auto === undefined ? '' : ` (shard auto: ${counted(auto, 'date')} a step)`}`,
+    );
     const first = t.steps[0]?.action;
     if (first?.kind === 'sql') {
       lines.push(`    SQL, written into ${t.label} for each step's dates (@start, @end):`);

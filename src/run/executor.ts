@@ -30,6 +30,8 @@ export interface ExecuteOptions {
   /** The pool a target belongs to, and each pool's bound. */
   readonly poolOf?: (target: string) => string | undefined;
   readonly poolSize?: (pool: string) => number | undefined;
+  /** A remote runner a target's steps run on, with its own bound (they take no global slot). */
+  readonly runnerOf?: (target: string) => { readonly name: string; readonly slots: number } | undefined;
   /** Which ready step starts first: higher first (its critical path); default plan order. */
   readonly priority?: (step: Step) => number;
   readonly policy: (target: string) => FailurePolicy;
@@ -62,9 +64,14 @@ export async function execute(options: ExecuteOptions): Promise<Map<string, Step
     global: options.concurrency,
     target: options.targetConcurrency,
     pool: (name) => options.poolSize?.(name),
+    runner: (name) => remoteSlots.get(name),
   });
-  const slot = <T>(planned: Step, work: () => Promise<T>): Promise<T> =>
-    scheduler.run({ target: planned.target, pool: options.poolOf?.(planned.target), priority: options.priority?.(planned) ?? 0 }, work);
+  const remoteSlots = new Map<string, number>();
+  const slot = <T>(planned: Step, work: () => Promise<T>): Promise<T> => {
+    const runner = options.runnerOf?.(planned.target);
+    if (runner) remoteSlots.set(runner.name, runner.slots);
+    return scheduler.run({ target: planned.target, pool: options.poolOf?.(planned.target), priority: options.priority?.(planned) ?? 0, runner: runner?.name }, work);
+  };
   let stopped = false;
 
   /**

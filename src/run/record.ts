@@ -42,7 +42,8 @@ export function recorder(ledger: Ledger, runId: string, config: Config, context:
           log,
           signal,
           timeoutMs: target?.timeoutMs,
-          onSpawn: (pid) => ledger.attemptSpawned(id, { host, pid, started: processStart(pid) }),
+          onStart: (where) =>
+            'pid' in where ? ledger.attemptSpawned(id, { host, pid: where.pid, started: processStart(where.pid) }) : ledger.attemptExecution(id, where.execution),
         });
       } catch (error) {
         ledger.endAttempt(id, { outcome: 'failed', ended: Date.now(), message: String(error) });
@@ -94,6 +95,7 @@ function endOf(failure: Failure | undefined, ended: number): AttemptEnd {
     case 'still-missing':
       return { outcome: 'failed', ended, exitCode: 0, message: `${failure.missing.join(',')} still missing from ${failure.label}` };
     case 'spawn-failed':
+    case 'remote-failed':
     case 'sql-failed':
     case 'check-failed':
     case 'error':

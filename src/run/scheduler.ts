@@ -16,6 +16,8 @@ export interface SlotRequest {
   readonly pool: string | undefined;
   /** Higher starts first. */
   readonly priority: number;
+  /** A remote runner: its own bound instead of the global one (which bounds this machine). */
+  readonly runner?: string | undefined;
 }
 
 interface Waiter extends SlotRequest {
@@ -27,6 +29,7 @@ export interface Bounds {
   readonly global: number;
   readonly target: (name: string) => number | undefined;
   readonly pool: (name: string) => number | undefined;
+  readonly runner?: (name: string) => number | undefined;
 }
 
 /** Before: higher priority first, then the one that waited longest. */
@@ -81,6 +84,7 @@ export class Scheduler {
   private running = 0;
   private readonly byTarget = new Map<string, number>();
   private readonly byPool = new Map<string, number>();
+  private readonly byRunner = new Map<string, number>();
   private seq = 0;
   private pending = false;
 
@@ -102,7 +106,9 @@ export class Scheduler {
   }
 
   private fits(w: SlotRequest): boolean {
-    if (this.running >= this.bounds.global) return false;
+    if (w.runner !== undefined) {
+      if ((this.byRunner.get(w.runner) ?? 0) >= (this.bounds.runner?.(w.runner) ?? this.bounds.global)) return false;
+    } else if (this.running >= this.bounds.global) return false;
     const own = this.bounds.target(w.target);
     if (own !== undefined && (this.byTarget.get(w.target) ?? 0) >= own) return false;
     if (w.pool !== undefined) {
@@ -123,7 +129,7 @@ export class Scheduler {
 
   /** Grants free slots to the best waiters that fit, best first: one look per target, not per step. */
   private dispatch(): void {
-    while (this.running < this.bounds.global) {
+    for (;;) {
       let best: Queue | undefined;
       for (const queue of this.queues.values()) {
         const head = queue.peek();
@@ -133,7 +139,8 @@ export class Scheduler {
       }
       const w = best?.pop();
       if (w === undefined) return;
-      this.running++;
+      if (w.runner !== undefined) this.byRunner.set(w.runner, (this.byRunner.get(w.runner) ?? 0) + 1);
+      else this.running++;
       this.byTarget.set(w.target, (this.byTarget.get(w.target) ?? 0) + 1);
       if (w.pool !== undefined) this.byPool.set(w.pool, (this.byPool.get(w.pool) ?? 0) + 1);
       w.grant();
@@ -141,7 +148,8 @@ export class Scheduler {
   }
 
   private release(request: SlotRequest): void {
-    this.running--;
+    if (request.runner !== undefined) this.byRunner.set(request.runner, (this.byRunner.get(request.runner) ?? 1) - 1);
+    else this.running--;
     this.byTarget.set(request.target, (this.byTarget.get(request.target) ?? 1) - 1);
     if (request.pool !== undefined) this.byPool.set(request.pool, (this.byPool.get(request.pool) ?? 1) - 1);
     this.soon();
