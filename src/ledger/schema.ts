@@ -61,7 +61,11 @@ export const MIGRATIONS: readonly string[] = [
     released INTEGER               -- when the last holder let go: a plan older than this is stale
   ) WITHOUT ROWID;
   `,
-  // 1 -> 2: the run's plan (JSON: its steps, what each needs, the bounds), so another process
+  // 1 -> 2: steps that run remotely are found by their execution's name, not a pid.
+  `
+  ALTER TABLE attempts ADD COLUMN execution TEXT;  -- e.g. projects/p/locations/l/executions/backfill-x7k2p
+  `,
+  // 2 -> 3: the run's plan (JSON: its steps, what each needs, the bounds), so another process
   // (bftask status) can say how far a running run is and when it will end.
   `
   ALTER TABLE runs ADD COLUMN plan TEXT;
