@@ -4,9 +4,9 @@ import { formatCommand, type CommandLine } from '../cli/command-line.js';
 import type { Config } from '../config/config.js';
 import { readCoverage } from '../coverage.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { fitCost, type CostModel } from '../plan/costs.js';
 import { criticalPath, stepWeight } from '../plan/critical.js';
-import { estimate } from '../plan/estimate.js';
+import { estimate, type Estimate } from '../plan/estimate.js';
+import { limitsOf } from '../plan/limits.js';
 import { stepFor } from '../plan/plan.js';
 import { linesReporter } from '../report/lines.js';
 import { formatSummary } from '../report/summary.js';
@@ -72,30 +72,29 @@ export async function runPlan(input: RunInput): Promise<number> {
   const record = recorder(ledger, runId, config, context);
   const fits = new Map(plan.targets.map((t) => [t.name, estimate(ledger.timings(t.name))]));
   const priorities = criticalPath(plan, stepWeight(fits));
+  const limits = limitsOf(config, concurrency);
   const interrupts = watchInterrupts();
   const started = Date.now();
   ledger.startRun({ id: runId, argv: input.argv, cwd: process.cwd(), process: thisProcess(), started });
-  const targetConcurrency = new Map<string, number>();
-  for (const t of config.targets.values()) if (t.concurrency !== undefined) targetConcurrency.set(t.name, t.concurrency);
-  // What `bftask status` needs to follow this run from another terminal.
-  ledger.recordPlan(runId, { concurrency, targetConcurrency: Object.fromEntries(targetConcurrency), steps: plan.steps });
-  const history = new Map<string, CostModel>();
-  for (const name of new Set(plan.steps.map((s) => s.target))) {
-    const model = fitCost(ledger.timings(name));
-    if (model) history.set(name, model);
-  }
-  reporter.start(plan, { runId, logDir, concurrency, targetConcurrency, history });
+  // What `bftask status` needs to follow this run, and replay the rest of it, from another terminal.
+  ledger.recordPlan(runId, {
+    limits,
+    steps: plan.steps.map((s) => ({ id: s.id, target: s.target, start: s.start, end: s.end, dates: s.dates.length, needs: s.needs, priority: priorities.get(s.id) ?? 0 })),
+  });
+  // The same fits order the steps and give the ETA its history.
+  const history = new Map([...fits].filter((entry): entry is [string, Estimate] => entry[1] !== undefined));
+  reporter.start(plan, { runId, logDir, concurrency, limits, priorities, history });
   let outcomes: Map<string, StepOutcome>;
   try {
     outcomes = await execute({
       plan,
       concurrency,
-      targetConcurrency: (name) => config.targets.get(name)?.concurrency,
-      poolOf: (name) => config.targets.get(name)?.pool,
-      poolSize: (pool) => config.pools.get(pool),
+      targetConcurrency: (name) => limits.targets?.get(name)?.concurrency,
+      poolOf: (name) => limits.targets?.get(name)?.pool,
+      poolSize: (pool) => limits.pools?.get(pool),
       runnerOf: (name) => {
-        const runner = config.targets.get(name)?.runner;
-        return runner === undefined ? undefined : { name: runner, slots: config.runners.get(runner)?.slots ?? concurrency };
+        const runner = limits.targets?.get(name)?.runner;
+        return runner === undefined ? undefined : { name: runner, slots: limits.runners?.get(runner) ?? concurrency };
       },
       priority: (step) => priorities.get(step.id) ?? 0,
       policy: (name) => {

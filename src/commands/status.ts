@@ -6,7 +6,7 @@
 import type { Config } from '../config/config.js';
 import { Ledger } from '../ledger/ledger.js';
 import { heldTargets } from '../ledger/locks.js';
-import { fitCost, type CostModel } from '../plan/costs.js';
+import { estimate, type Estimate } from '../plan/estimate.js';
 import { formatRunning, runningJson, runningRun, type RunningRun } from '../report/running.js';
 import { formatStatus, statusJson } from '../report/status.js';
 import { newRunId } from '../run/logs.js';
@@ -81,10 +81,11 @@ function inProgress(dir: string): { live: RunningRun[]; dead: string[] } {
         continue;
       }
       const plan = ledger.planOf(run.id);
-      const history = new Map<string, CostModel>();
+      const history = new Map<string, Estimate>();
       for (const target of new Set(plan?.steps.map((s) => s.target))) {
-        const model = fitCost(ledger.timings(target, 50, run.id));
-        if (model) history.set(target, model);
+        // Its own attempts are this run's samples, not history.
+        const fit = estimate(ledger.timings(target, 50, run.id));
+        if (fit) history.set(target, fit);
       }
       live.push(runningRun({ run, plan, attempts: ledger.attemptsOf(run.id), targets: locks.get(run.id) ?? [], history, now: Date.now() }));
     }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { IsoDate } from '../config/types.js';
+import type { Limits, TargetLimits } from '../plan/limits.js';
 import { messageOf, UsageError } from '../util/errors.js';
 import type { ProcessRef } from '../util/processes.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
@@ -64,11 +65,31 @@ export interface Timing {
   readonly ms: number;
 }
 
-/** A run's plan as the ledger keeps it: enough to follow the run from another process. */
+/** A planned step as the ledger keeps it. */
+export interface StoredStep {
+  readonly id: string;
+  readonly target: string;
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+  readonly dates: number;
+  readonly needs: readonly string[];
+  /** Its critical-path priority: the order the scheduler starts ready steps in. */
+  readonly priority: number;
+}
+
+/** A run's plan as the ledger keeps it: enough to follow the run, and replay it, from another process. */
 export interface StoredPlan {
+  readonly limits: Limits;
+  readonly steps: readonly StoredStep[];
+}
+
+/** StoredPlan in JSON: maps as objects. */
+interface PlanJson {
   readonly concurrency: number;
-  readonly targetConcurrency: Readonly<Record<string, number>>;
-  readonly steps: readonly { readonly id: string; readonly target: string; readonly start: IsoDate; readonly end: IsoDate; readonly dates: number; readonly needs: readonly string[] }[];
+  readonly targets?: Readonly<Record<string, TargetLimits>>;
+  readonly pools?: Readonly<Record<string, number>>;
+  readonly runners?: Readonly<Record<string, number>>;
+  readonly steps: readonly StoredStep[];
 }
 
 const FILE = path.join('.bftask', 'state.db');
@@ -187,27 +208,32 @@ export class Ledger {
       .run(run.id, JSON.stringify(run.argv), run.cwd, run.process.host, run.process.pid, run.process.started ?? null, run.started, 'running');
   }
 
-  /** Records the steps a run is about to run. */
-  recordPlan(
-    id: string,
-    plan: {
-      concurrency: number;
-      targetConcurrency: Readonly<Record<string, number>>;
-      steps: readonly { id: string; target: string; start: IsoDate; end: IsoDate; dates: readonly IsoDate[]; needs: readonly string[] }[];
-    },
-  ): void {
-    const stored: StoredPlan = {
-      concurrency: plan.concurrency,
-      targetConcurrency: plan.targetConcurrency,
-      steps: plan.steps.map((s) => ({ id: s.id, target: s.target, start: s.start, end: s.end, dates: s.dates.length, needs: s.needs })),
+  /** Records the steps a run is about to run, and the bounds they run within. */
+  recordPlan(id: string, plan: StoredPlan): void {
+    const { limits } = plan;
+    const json: PlanJson = {
+      concurrency: limits.concurrency,
+      targets: Object.fromEntries(limits.targets ?? []),
+      pools: Object.fromEntries(limits.pools ?? []),
+      runners: Object.fromEntries(limits.runners ?? []),
+      steps: plan.steps,
     };
-    this.db.prepare('UPDATE runs SET plan = ? WHERE id = ?').run(JSON.stringify(stored), id);
+    this.db.prepare('UPDATE runs SET plan = ? WHERE id = ?').run(JSON.stringify(json), id);
   }
 
   /** The plan a run recorded; undefined for runs of a bftask that did not record one. */
   planOf(id: string): StoredPlan | undefined {
     const row = this.db.prepare<[string], { plan: string | null }>('SELECT plan FROM runs WHERE id = ?').get(id);
-    return row?.plan ? (JSON.parse(row.plan) as StoredPlan) : undefined;
+    if (!row?.plan) return undefined;
+    const json = JSON.parse(row.plan) as PlanJson;
+    // Object.entries: own keys only, so a target called `constructor` is just a name.
+    const limits: Limits = {
+      concurrency: json.concurrency,
+      targets: new Map(Object.entries(json.targets ?? {})),
+      pools: new Map(Object.entries(json.pools ?? {})),
+      runners: new Map(Object.entries(json.runners ?? {})),
+    };
+    return { limits, steps: json.steps };
   }
 
   endRun(id: string, outcome: Exclude<RunOutcome, 'running'>, exitCode: number | undefined, ended = Date.now()): void {

@@ -3,13 +3,18 @@
  * and what they cost in this run so far. Pure: samples, step states and a clock reading in,
  * estimates out.
  *
- * A step's cost is `perStepMs + perDateMs × dates`: a fixed start-up (process start, client
+ * A step's cost is `startupMs + perDateMs × dates`: a fixed start-up (process start, client
  * connections) plus the dates' work. The estimate replays the remaining steps the way the
- * executor runs them — a step starts once the steps it reads have ended, within the global and
- * per-target bounds, in the order it became ready — so a target that waits on another finishes
- * after it, not in parallel with it as a sum of rows would say.
+ * executor runs them — a step is ready once the steps it reads have ended, and ready steps start
+ * by the scheduler's own rules (run/slots.ts: the global, target, pool and runner bounds; higher
+ * critical-path priority first, then the one ready longest) — so a target that waits on another
+ * finishes after it, not in parallel with it as a sum of rows would say.
  */
-import { stepCost, type CostModel } from '../plan/costs.js';
+import type { Estimate } from '../plan/estimate.js';
+import { stepCost } from '../plan/costs.js';
+import type { Limits } from '../plan/limits.js';
+import { before, boundsOf, requestOf, Slots, type SlotRequest, type Waiting } from '../run/slots.js';
+import { Heap } from '../util/heap.js';
 
 /** A planned step as the estimate sees it. */
 export interface EtaStep {
@@ -21,15 +26,16 @@ export interface EtaStep {
   readonly needs: readonly string[];
   /** `done`: settled (built, failed or skipped); a number: running since then (ms since the epoch). */
   readonly state: 'waiting' | 'done' | { readonly runningSince: number };
+  /** Its critical-path priority in the scheduler (higher starts first); 0 when unknown. */
+  readonly priority?: number;
 }
 
 export interface EtaInput {
   /** In plan order: every step after the steps it needs. */
   readonly steps: readonly EtaStep[];
   /** Cost per target, where known. */
-  readonly models: ReadonlyMap<string, CostModel>;
-  readonly concurrency: number;
-  readonly targetConcurrency?: ReadonlyMap<string, number>;
+  readonly models: ReadonlyMap<string, Estimate>;
+  readonly limits: Limits;
   readonly now: number;
 }
 
@@ -42,6 +48,10 @@ export interface Eta {
   readonly borrowed: ReadonlySet<string>;
 }
 
+interface Ready extends Waiting {
+  readonly index: number;
+}
+
 /** Replays the remaining steps with estimated costs; see the file's comment. */
 export function estimate(input: EtaInput): Eta {
   const { steps, now } = input;
@@ -52,8 +62,8 @@ export function estimate(input: EtaInput): Eta {
     for (const s of steps) if (s.state !== 'done') targets.set(s.target, undefined);
     return { targets, overallMs: undefined, borrowed };
   }
-  const fallback: CostModel = { perStepMs: median(known.map((m) => m.perStepMs)), perDateMs: median(known.map((m) => m.perDateMs)) };
-  const modelOf = (target: string): CostModel => {
+  const fallback: Estimate = { startupMs: median(known.map((m) => m.startupMs)), perDateMs: median(known.map((m) => m.perDateMs)) };
+  const modelOf = (target: string): Estimate => {
     const own = input.models.get(target);
     if (own) return own;
     borrowed.add(target);
@@ -65,23 +75,17 @@ export function estimate(input: EtaInput): Eta {
   const endsAt = new Float64Array(steps.length);
   const unmet = new Int32Array(steps.length);
   const dependents: number[][] = steps.map(() => []);
-  const running = new Heap();
-  const busy = new Map<string, number>();
-  let slots = input.concurrency;
-  const limitOf = (target: string) => input.targetConcurrency?.get(target) ?? input.concurrency;
-
-  // Ready steps wait in one queue per target, in the order they became ready (then plan order),
-  // as they do in the executor's per-target limits; the next to start is the oldest head whose
-  // target has a free slot.
-  const queues = new Map<string, { items: number[]; head: number }>();
-  let order = 0;
-  const readyOrder = new Float64Array(steps.length);
+  const requests: SlotRequest[] = steps.map((s) => requestOf(input.limits, s.target, s.priority ?? 0));
+  const slots = new Slots(boundsOf(input.limits));
+  const ends = new Heap<{ at: number; index: number }>((a, b) => a.at < b.at || (a.at === b.at && a.index < b.index));
+  // Ready steps wait in one queue per target, as in the scheduler: its best is the head.
+  const queues = new Map<string, Heap<Ready>>();
+  let seq = 0;
   const enqueue = (i: number) => {
-    const target = (steps[i] as EtaStep).target;
-    let q = queues.get(target);
-    if (!q) queues.set(target, (q = { items: [], head: 0 }));
-    q.items.push(i);
-    readyOrder[i] = order++;
+    const request = requests[i] as SlotRequest;
+    let q = queues.get(request.target);
+    if (!q) queues.set(request.target, (q = new Heap<Ready>(before)));
+    q.push({ ...request, seq: seq++, index: i });
   };
 
   steps.forEach((step, i) => {
@@ -101,39 +105,41 @@ export function estimate(input: EtaInput): Eta {
     // Past its estimate, a running step counts as ending now.
     const left = Math.max(0, stepCost(modelOf(step.target), step.dates) - (now - step.state.runningSince));
     endsAt[i] = left;
-    running.push(left, i);
-    slots--;
-    busy.set(step.target, (busy.get(step.target) ?? 0) + 1);
+    ends.push({ at: left, index: i });
+    slots.take(requests[i] as SlotRequest);
   });
 
   let t = 0;
+  /** The scheduler's dispatch: the best head among the queues whose request fits, until none does. */
   const startReady = () => {
-    while (slots > 0) {
-      let best: { target: string; q: { items: number[]; head: number } } | undefined;
-      for (const [target, q] of queues) {
-        if (q.head >= q.items.length || (busy.get(target) ?? 0) >= limitOf(target)) continue;
-        if (!best || (readyOrder[q.items[q.head] as number] as number) < (readyOrder[best.q.items[best.q.head] as number] as number)) best = { target, q };
+    for (;;) {
+      let best: Heap<Ready> | undefined;
+      for (const q of queues.values()) {
+        const head = q.peek();
+        if (head === undefined || !slots.fits(head)) continue;
+        const top = best?.peek();
+        if (top === undefined || before(head, top)) best = q;
       }
-      if (!best) return;
-      const i = best.q.items[best.q.head++] as number;
-      const step = steps[i] as EtaStep;
-      const ends = t + stepCost(modelOf(step.target), step.dates);
-      endsAt[i] = ends;
-      running.push(ends, i);
-      slots--;
-      busy.set(step.target, (busy.get(step.target) ?? 0) + 1);
+      const r = best?.pop();
+      if (r === undefined) return;
+      slots.take(r);
+      const step = steps[r.index] as EtaStep;
+      endsAt[r.index] = t + stepCost(modelOf(step.target), step.dates);
+      ends.push({ at: endsAt[r.index] as number, index: r.index });
     }
   };
 
   startReady();
-  for (let next = running.pop(); next; next = running.pop()) {
+  for (let next = ends.pop(); next; next = ends.pop()) {
     t = next.at;
-    const step = steps[next.item] as EtaStep;
-    slots++;
-    busy.set(step.target, (busy.get(step.target) ?? 1) - 1);
-    for (const d of dependents[next.item] as number[]) {
-      unmet[d] = (unmet[d] as number) - 1;
-      if (unmet[d] === 0) enqueue(d);
+    // Every step ending at this instant frees its slot and readies its dependents before any
+    // slot is given, as the scheduler waits a turn of the event loop before dispatching.
+    for (let ended: typeof next | undefined = next; ended; ended = ends.peek()?.at === t ? ends.pop() : undefined) {
+      slots.release(requests[ended.index] as SlotRequest);
+      for (const d of dependents[ended.index] as number[]) {
+        unmet[d] = (unmet[d] as number) - 1;
+        if (unmet[d] === 0) enqueue(d);
+      }
     }
     startReady();
   }
@@ -141,9 +147,9 @@ export function estimate(input: EtaInput): Eta {
   let overall = 0;
   steps.forEach((step, i) => {
     if (step.state === 'done') return;
-    const ends = endsAt[i] as number;
-    targets.set(step.target, Math.max(targets.get(step.target) ?? 0, ends));
-    overall = Math.max(overall, ends);
+    const end = endsAt[i] as number;
+    targets.set(step.target, Math.max(targets.get(step.target) ?? 0, end));
+    overall = Math.max(overall, end);
   });
   return { targets, overallMs: targets.size > 0 ? overall : 0, borrowed };
 }
@@ -152,55 +158,4 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-/** A binary min-heap of (time, item), ties broken by item (plan order). */
-class Heap {
-  #at: number[] = [];
-  #item: number[] = [];
-
-  push(at: number, item: number): void {
-    this.#at.push(at);
-    this.#item.push(item);
-    let i = this.#at.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.#less(i, parent)) break;
-      this.#swap(i, parent);
-      i = parent;
-    }
-  }
-
-  pop(): { at: number; item: number } | undefined {
-    if (this.#at.length === 0) return undefined;
-    const top = { at: this.#at[0] as number, item: this.#item[0] as number };
-    const lastAt = this.#at.pop() as number;
-    const lastItem = this.#item.pop() as number;
-    if (this.#at.length > 0) {
-      this.#at[0] = lastAt;
-      this.#item[0] = lastItem;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < this.#at.length && this.#less(l, m)) m = l;
-        if (r < this.#at.length && this.#less(r, m)) m = r;
-        if (m === i) break;
-        this.#swap(i, m);
-        i = m;
-      }
-    }
-    return top;
-  }
-
-  #less(a: number, b: number): boolean {
-    const x = this.#at[a] as number;
-    const y = this.#at[b] as number;
-    return x < y || (x === y && (this.#item[a] as number) < (this.#item[b] as number));
-  }
-
-  #swap(a: number, b: number): void {
-    [this.#at[a], this.#at[b]] = [this.#at[b] as number, this.#at[a] as number];
-    [this.#item[a], this.#item[b]] = [this.#item[b] as number, this.#item[a] as number];
-  }
 }

@@ -4,7 +4,9 @@
  * (the progress displays) or by its attempts in the ledger (`bftask status` in another terminal),
  * so both say the same thing. No clock of its own: callers pass `now`.
  */
-import { blendCost, type CostModel, type Sample } from '../plan/costs.js';
+import { blendCost } from '../plan/costs.js';
+import type { Estimate, Timing } from '../plan/estimate.js';
+import type { Limits } from '../plan/limits.js';
 import type { Plan } from '../plan/plan.js';
 import type { RunEvent, RunInfo } from '../run/events.js';
 import { unreachable } from '../util/unreachable.js';
@@ -16,13 +18,15 @@ export interface ProgressStep {
   readonly target: string;
   readonly dates: number;
   readonly needs: readonly string[];
+  /** Its critical-path priority in the scheduler. */
+  readonly priority?: number;
 }
 
 export interface ProgressOptions {
   /** Each target's cost from earlier runs, where the ledger knows it. */
-  readonly history?: ReadonlyMap<string, CostModel>;
-  readonly concurrency: number;
-  readonly targetConcurrency?: ReadonlyMap<string, number>;
+  readonly history?: ReadonlyMap<string, Estimate>;
+  /** The bounds its steps start within. */
+  readonly limits: Limits;
 }
 
 interface StepState {
@@ -44,7 +48,7 @@ export interface TargetProgress {
   /** When its first attempt started. */
   firstStart: number | undefined;
   /** Finished attempts of this run: its own cost so far. */
-  readonly samples: Sample[];
+  readonly samples: Timing[];
 }
 
 export class RunProgress {
@@ -139,7 +143,7 @@ export class RunProgress {
 
   /** The ETA of every target with dates left, and of the run. */
   estimate(now: number): Eta {
-    const models = new Map<string, CostModel>();
+    const models = new Map<string, Estimate>();
     for (const t of this.#targets.values()) {
       const model = blendCost(this.#options.history?.get(t.name), t.samples);
       if (model) models.set(t.name, model);
@@ -158,21 +162,15 @@ export class RunProgress {
       } else state = 'waiting';
       steps.push({ ...s.step, dates: left, state });
     }
-    return estimate({
-      steps,
-      models,
-      concurrency: this.#options.concurrency,
-      targetConcurrency: this.#options.targetConcurrency,
-      now,
-    });
+    return estimate({ steps, models, limits: this.#options.limits, now });
   }
 }
 
 /** A run's progress, from its plan: every step with its pending dates. */
 export function progressOf(plan: Plan, info: RunInfo): RunProgress {
   return new RunProgress(
-    plan.steps.map((s) => ({ id: s.id, target: s.target, dates: s.dates.length, needs: s.needs })),
-    { history: info.history, concurrency: info.concurrency, targetConcurrency: info.targetConcurrency },
+    plan.steps.map((s) => ({ id: s.id, target: s.target, dates: s.dates.length, needs: s.needs, priority: info.priorities?.get(s.id) })),
+    { history: info.history, limits: info.limits ?? { concurrency: info.concurrency } },
   );
 }
 

@@ -3,7 +3,7 @@
  * its attempts in the ledger, what runs now, how many dates are done and left, and the ETA.
  */
 import type { AttemptRecord, RunRecord, StoredPlan } from '../ledger/ledger.js';
-import type { CostModel } from '../plan/costs.js';
+import type { Estimate } from '../plan/estimate.js';
 import { formatRun } from '../util/dates.js';
 import { PLAIN, type Paint } from './color.js';
 import { counted, formatCount, formatDuration, formatTable } from './format.js';
@@ -17,6 +17,8 @@ export interface RunningStep {
   readonly dates: number;
   readonly attempt: number;
   readonly pid: number | undefined;
+  /** A remote step's execution (Cloud Run), which has no pid here. */
+  readonly execution: string | undefined;
   readonly started: number;
   readonly log: string | undefined;
 }
@@ -39,7 +41,7 @@ export interface RunningInput {
   readonly attempts: readonly AttemptRecord[];
   readonly targets: readonly string[];
   /** Each target's cost from runs before this one. */
-  readonly history: ReadonlyMap<string, CostModel>;
+  readonly history: ReadonlyMap<string, Estimate>;
   readonly now: number;
 }
 
@@ -48,13 +50,9 @@ export function runningRun(input: RunningInput): RunningRun {
   const { run, plan, attempts, now } = input;
   const steps: RunningStep[] = attempts
     .filter((a) => a.outcome === 'running')
-    .map((a) => ({ target: a.target, start: a.start, end: a.end, dates: a.dates.length, attempt: a.attempt, pid: a.process?.pid, started: a.started, log: a.log }));
+    .map((a) => ({ target: a.target, start: a.start, end: a.end, dates: a.dates.length, attempt: a.attempt, pid: a.process?.pid, execution: a.execution, started: a.started, log: a.log }));
   if (!plan) return { run, targets: input.targets, steps, dates: undefined, etaMs: undefined, now };
-  const progress = new RunProgress(plan.steps, {
-    history: input.history,
-    concurrency: plan.concurrency,
-    targetConcurrency: new Map(Object.entries(plan.targetConcurrency)),
-  });
+  const progress = new RunProgress(plan.steps, { history: input.history, limits: plan.limits });
   for (const a of attempts) {
     if (a.outcome === 'skipped') {
       progress.skipped(a.stepId, a.dates.length);
@@ -90,7 +88,7 @@ export function formatRunning(runs: readonly RunningRun[], shownPath: (file: str
         `${s.target} ${formatRun(s)}`,
         `(${counted(s.dates, 'date')})`,
         s.attempt > 1 ? `attempt ${s.attempt}` : '',
-        s.pid === undefined ? 'starting' : `pid ${s.pid}`,
+        s.pid !== undefined ? `pid ${s.pid}` : s.execution ? `execution ${s.execution.split('/').at(-1)}` : 'starting',
         formatDuration(now - s.started),
         s.log ? shownPath(s.log) : '',
       ]);
@@ -129,6 +127,7 @@ export function runningJson(runs: readonly RunningRun[]): unknown {
         dates: s.dates,
         attempt: s.attempt,
         pid: s.pid ?? null,
+        execution: s.execution ?? null,
         started: new Date(s.started).toISOString(),
         elapsedMs: r.now - s.started,
         log: s.log ?? null,

@@ -1,6 +1,7 @@
 /** The typed events a run emits; reporters turn them into screens, lines or JSON. */
 import type { IsoDate } from '../config/types.js';
-import type { CostModel } from '../plan/costs.js';
+import type { Estimate } from '../plan/estimate.js';
+import type { Limits } from '../plan/limits.js';
 import type { Plan, Step } from '../plan/plan.js';
 
 /** Why a step failed: each ending of a process has its own reason and message. */
@@ -69,10 +70,12 @@ export interface RunInfo {
   /** The run's log folder, as shown to the user. */
   readonly logDir: string;
   readonly concurrency: number;
-  /** Targets with a bound of their own. */
-  readonly targetConcurrency?: ReadonlyMap<string, number>;
+  /** Every bound its steps start within (the global one is `concurrency`). */
+  readonly limits?: Limits;
+  /** Each step's critical-path priority, by id: the order the scheduler starts ready steps in. */
+  readonly priorities?: ReadonlyMap<string, number>;
   /** What each target's steps cost in earlier runs (the ledger), for the ETA before this run has its own figures. */
-  readonly history?: ReadonlyMap<string, CostModel>;
+  readonly history?: ReadonlyMap<string, Estimate>;
 }
 
 /** A renderer of a run: the listr2 task list, plain lines, or nothing. */

@@ -1,6 +1,8 @@
 // Command steps as Cloud Run job executions, against a local Cloud Run Admin API v2 server that
 // "executes" each execution by running its args as a local process; the real client library and
 // the real CLI.
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, it } from 'vitest';
 import { makeProject, PROCESSOR, type Project } from '../rig.js';
 import { days, hasExited, isAlive, maxOverlap, waitFor } from '../cli/util.js';
@@ -120,6 +122,39 @@ describe.concurrent('Cloud Run runner', () => {
     const rerun = await run(p, []);
     expect(rerun.code, rerun.stdout).toBe(0);
     expect(datesIn(p, 'remote_t')).toEqual(ALL);
+  });
+
+  it('status, from another terminal, names each running remote step by its execution', async ({ expect, onTestFinished }) => {
+    const { p, fake } = await setUp({ remoteExtra: ", '--sleep', '60000'" });
+    const child = p.spawn(['remote'], { env });
+    onTestFinished(() => {
+      if (!hasExited(child)) child.kill('SIGKILL');
+    });
+    // Each execution's name reaches the ledger as soon as Cloud Run returns it.
+    const ledger = path.join(p.dir, '.bftask', 'state.db');
+    const named = () => {
+      const db = new Database(ledger, { readonly: true });
+      try {
+        return (db.prepare("SELECT count(*) AS n FROM attempts WHERE outcome = 'running' AND execution IS NOT NULL").get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    // Once executions run, the ledger exists with its tables.
+    await waitFor('three executions to run', () => fake.executions.filter((e) => e.pid !== undefined).length >= 3, 30_000);
+    await waitFor('three executions in the ledger', () => named() === 3, 30_000);
+    const json = await p.bftask(['status', '--json']);
+    const steps = (JSON.parse(json.stdout) as { running: { runs: { steps: { target: string; pid: number | null; execution: string | null }[] }[] } }).running.runs[0]?.steps ?? [];
+    expect(steps).toHaveLength(3);
+    const running = fake.executions.filter((e) => e.state === 'running').map((e) => e.name);
+    for (const s of steps) {
+      expect(s).toMatchObject({ target: 'remote', pid: null });
+      expect(running).toContain(s.execution);
+    }
+    const text = await p.bftask(['status']);
+    expect(text.stdout.match(/^ {6}remote 2024-01-0\d +\(1 date\) +execution backfill-\d{5} +[\d.]+s +\S+\.log$/gm)).toHaveLength(3);
+    child.kill('SIGINT');
+    expect((await child).exitCode).toBe(130);
   });
 
   it('after kill -9 of bftask, the next run cancels the dead run\'s executions and completes', async ({ expect, onTestFinished }) => {

@@ -39,7 +39,7 @@ describe('lines reporter', () => {
     runId: 'r',
     logDir: '/logs',
     concurrency: 1,
-    history: new Map([['a', { perStepMs: 0, perDateMs: 60_000 }], ['b', { perStepMs: 0, perDateMs: 60_000 }]]),
+    history: new Map([['a', { startupMs: 0, perDateMs: 60_000 }], ['b', { startupMs: 0, perDateMs: 60_000 }]]),
   };
   const event = (type: 'attempt-started' | 'attempt-ended', step: Step, extra: Record<string, unknown> = {}) =>
     ({ type, step, planned: step, attempt: 1, log: `/logs/${step.id}.log`, failure: undefined, ms: 0, ...extra }) as never;
