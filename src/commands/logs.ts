@@ -1,11 +1,13 @@
 /**
  * `bftask logs TARGET [--date D] [-f]`: the log of the latest attempt of TARGET's step that
  * covered D (or of its latest step), under a header naming the run, the dates, the outcome and
- * the path; `-f` follows it while the step runs. Reads only.
+ * the path; `-f` follows it while the step runs, into its retries (or the bisected half holding
+ * D). Reads only.
  */
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { Config } from '../config/config.js';
+import type { IsoDate } from '../config/types.js';
 import { Ledger, type AttemptRecord } from '../ledger/ledger.js';
 import { describeSkip, formatLogHeader } from '../report/logs.js';
 import { dateProblem, formatRun } from '../util/dates.js';
@@ -44,32 +46,73 @@ export async function logs(config: Config, options: LogsOptions, io: Io): Promis
       }
       throw new UsageError(date === undefined ? `no step of ${name} has run yet` : `no step of ${name} has covered ${date} yet (bftask why ${name} --date ${date} says why)`);
     }
-    io.out(formatLogHeader(attempt, io.shownPath, Date.now(), io.paint));
-    io.out('');
-    const more = reader(attempt.log, io);
-    try {
-      more();
-    } catch (error) {
-      throw new FatalError(`cannot read ${io.shownPath(attempt.log)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
+    let more = print(attempt, io);
     if (!options.follow) return 0;
-    for (let now = attempt; stillRunning(ledger, now); ) {
-      await new Promise((resolve) => setTimeout(resolve, FOLLOW_MS));
-      more();
-      now = ledger.attempt(attempt.id) ?? now;
+    // A retry or a bisection carries on with the step: follow the attempt that takes over the date.
+    const covered = date ?? (attempt.dates[0] as IsoDate);
+    for (let current = attempt; ; ) {
+      current = await follow(ledger, current, more);
+      const next = current.next === undefined ? undefined : await successor(ledger, current, covered);
+      if (!next) return 0;
+      io.out('');
+      more = print(next, io);
+      current = next;
     }
-    // What it wrote between the last look and its end.
-    more();
-    return 0;
   } finally {
     ledger.close();
   }
 }
 
-/** While the attempt is recorded as running and the run that started it is alive. */
-function stillRunning(ledger: Ledger, attempt: AttemptRecord): boolean {
-  if (attempt.outcome !== 'running') return false;
-  const run = ledger.run(attempt.runId);
+/** Prints an attempt's header and its log so far; returns what prints the rest as it comes. */
+function print(attempt: AttemptRecord, io: Io): () => void {
+  const file = attempt.log as string;
+  io.out(formatLogHeader(attempt, io.shownPath, Date.now(), io.paint));
+  io.out('');
+  const read = reader(file, io);
+  const more = () => {
+    try {
+      read();
+    } catch (error) {
+      throw new FatalError(`cannot read ${io.shownPath(file)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  };
+  more();
+  return more;
+}
+
+const pause = () => new Promise((resolve) => setTimeout(resolve, FOLLOW_MS));
+
+/** Copies the attempt's log while it runs; returns its record once it has ended. */
+async function follow(ledger: Ledger, attempt: AttemptRecord, more: () => void): Promise<AttemptRecord> {
+  let now = attempt;
+  while (now.outcome === 'running' && runAlive(ledger, now.runId)) {
+    await pause();
+    more();
+    now = ledger.attempt(attempt.id) ?? now;
+  }
+  // A failure's retry or bisection is recorded just after its end, by another write: look again.
+  if (now.outcome !== 'succeeded' && now.next === undefined) {
+    await pause();
+    now = ledger.attempt(attempt.id) ?? now;
+  }
+  // What it wrote between the last look and its end.
+  more();
+  return now;
+}
+
+/** The attempt of the same run that takes over `date` after `ended`, once it starts; undefined if the run ends first. */
+async function successor(ledger: Ledger, ended: AttemptRecord, date: IsoDate): Promise<AttemptRecord | undefined> {
+  for (;;) {
+    const latest = ledger.latestAttempt(ended.target, date, true);
+    if (latest && latest.id > ended.id && latest.runId === ended.runId) return latest;
+    if (!runAlive(ledger, ended.runId)) return undefined;
+    await pause();
+  }
+}
+
+/** Whether the run is recorded as running and its process is alive. */
+function runAlive(ledger: Ledger, runId: string): boolean {
+  const run = ledger.run(runId);
   return run !== undefined && run.outcome === 'running' && isRunning(run.process) !== false;
 }
 

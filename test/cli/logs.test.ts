@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
 import { configSource } from '../rig.js';
-import { projectMaker } from './util.js';
+import { hasExited, projectMaker, waitForRun } from './util.js';
 
 const project = projectMaker();
 
@@ -43,6 +43,39 @@ describe.concurrent('bftask logs', () => {
     const skipped = await p.bftask(['logs', 'b', '--date', '2024-01-03']);
     expect(skipped.code).toBe(2);
     expect(skipped.stderr).toBe(`bftask: b 2024-01-03 was skipped in run ${runId} (a 2024-01-03 failed), so it has no log`);
+  });
+
+  it('-f follows a step into its retry, header by header, and ends with it', async ({ expect, onTestFinished }) => {
+    // The first attempt waits for the test's release, then fails; the retry succeeds.
+    const p = project({
+      'backfill.config.ts': configSource(`{
+        r: { table: 'r_t', dateColumn: 'd', run: proc('r_t', '--wait-for', 'release:go', '--fail-times', '1'), shard: 2, retries: 1 },
+      }`, { range: ['2024-01-01', '2024-01-02'] }),
+    });
+    const run = p.spawn(['r']);
+    onTestFinished(() => {
+      if (!hasExited(run)) run.kill('SIGKILL');
+    });
+    await waitForRun(run, 'r to start', () => p.events().some((e) => e.event === 'start' && e.target === 'r'));
+    const follow = p.spawn(['logs', 'r', '-f']);
+    onTestFinished(() => {
+      if (!hasExited(follow)) follow.kill('SIGKILL');
+    });
+    let followed = '';
+    follow.stdout?.on('data', (chunk: Buffer) => (followed += chunk.toString()));
+    await waitForRun(follow, 'logs -f to print the running attempt', () => followed.includes('processing 2024-01-01..2024-01-02'));
+    fs.appendFileSync(path.join(p.dir, 'events.log'), `${JSON.stringify({ event: 'start', target: 'release', start: 'go' })}\n`);
+    expect((await run).exitCode).toBe(0);
+    expect((await follow).exitCode).toBe(0);
+    const headers = followed.split('\n').filter((l) => l.startsWith('bftask · logs · '));
+    expect(headers).toEqual([
+      expect.stringMatching(/^bftask · logs · r 2024-01-01\.\.2024-01-02 \(2 dates\) · run \S+ · attempt 1 · running for [\d.ms]+ \(pid \d+\)$/),
+      expect.stringMatching(/^bftask · logs · r 2024-01-01\.\.2024-01-02 \(2 dates\) · run \S+ · attempt 2 · (running for|succeeded in) /),
+    ]);
+    const [first, second] = followed.split(/\n(?=bftask · logs · r .* attempt 2)/);
+    expect(first).toMatch(/failing on purpose\n# exited with code 4 after [\d.]+s\n$/);
+    expect(second).toMatch(/^log: \S+\/r\/2024-01-01_2024-01-02\.attempt2\.log\n/m);
+    expect(second).toMatch(/COMPLETE\n# exited with code 0 after [\d.]+s\n$/);
   });
 
   it('bad input is one line and exit 2, for logs, status, report and graph alike', async ({ expect }) => {
