@@ -10,7 +10,9 @@ export interface Dependency {
 /** What a target writes, and so where its coverage is read from. */
 export type Output =
   | { readonly kind: 'table'; readonly table: string; readonly dateColumn: string }
-  | { readonly kind: 'files'; readonly pattern: string };
+  | { readonly kind: 'files'; readonly pattern: string }
+  /** Cloud Storage objects, `gs://bucket/name-with-{date}`: listed by their name's fixed prefix. */
+  | { readonly kind: 'objects'; readonly pattern: string; readonly bucket: string; readonly name: string; readonly prefix: string };
 
 /** How a target fills its dates: a command, or a SELECT bftask writes itself. */
 export type Action =

@@ -85,7 +85,10 @@ interface TableOutput {
 }
 
 interface FilesOutput {
-  /** One file per date: a path pattern holding `{date}`, relative to the config file. */
+  /**
+   * One file per date: a path pattern holding `{date}`, relative to the config file, or a
+   * Cloud Storage object pattern, `gs://BUCKET/PREFIX/{date}.json`.
+   */
   readonly files: string;
   readonly table?: never;
   readonly dateColumn?: never;

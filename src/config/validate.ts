@@ -7,6 +7,7 @@ import { dateProblem, isIsoDate } from '../util/dates.js';
 import { UsageError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { topologicalOrder } from './graph.js';
+import { checkOutput, checkSharedOutputs, TABLE_NAME } from './outputs.js';
 import { checkBisect, checkPolicy, DEFAULT_POLICY, type Policy } from './policy.js';
 import { sqlStatements } from './sql-text.js';
 import { COMMANDS, PLACEHOLDERS } from './config.js';
@@ -17,7 +18,6 @@ export type Validated = { ok: true; config: Config } | { ok: false; errors: stri
 
 const TARGET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*){0,2}$/;
 const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'freshness', 'retries', 'retryDelay', 'timeout', 'targets'];
 const TARGET_KEYS = [
   'table', 'dateColumn', 'files', 'deps', 'run', 'sql', 'shard', 'concurrency', 'exclude', 'retries', 'retryDelay', 'timeout', 'bisect',
@@ -254,36 +254,6 @@ function checkTarget(
   return { name, output, label, deps, action, shard, concurrency, isExcluded, ...policy, bisect };
 }
 
-function checkOutput(raw: Record<string, unknown>, warehouse: WarehouseConfig | undefined, fail: Fail): Output | undefined {
-  if (raw.files !== undefined) {
-    if (raw.table !== undefined || raw.dateColumn !== undefined) {
-      fail('', 'give either files or table and dateColumn, not both');
-      return undefined;
-    }
-    if (typeof raw.files !== 'string' || !raw.files.includes('{date}')) {
-      fail('.files', `must be a path pattern containing {date}, got ${show(raw.files)}`);
-      return undefined;
-    }
-    return { kind: 'files', pattern: raw.files };
-  }
-  let ok = true;
-  if (typeof raw.table !== 'string' || !TABLE_NAME.test(raw.table)) {
-    fail('.table', `must be a table name (letters, digits, _; dataset.table on BigQuery), got ${show(raw.table)}`);
-    ok = false;
-  } else if (warehouse?.kind === 'sqlite' && raw.table.includes('.')) {
-    fail('.table', `"${raw.table}": SQLite tables have no dataset; drop the prefix`);
-    ok = false;
-  } else if (warehouse?.kind === 'bigquery' && !raw.table.includes('.') && !warehouse.dataset) {
-    fail('.table', `"${raw.table}": name its dataset (dataset.table) or set warehouse.dataset`);
-    ok = false;
-  }
-  if (typeof raw.dateColumn !== 'string' || !IDENTIFIER.test(raw.dateColumn)) {
-    fail('.dateColumn', `must be a column name, got ${show(raw.dateColumn)}`);
-    ok = false;
-  }
-  return ok ? { kind: 'table', table: raw.table as string, dateColumn: raw.dateColumn as string } : undefined;
-}
-
 function checkAction(
   raw: Record<string, unknown>,
   output: Output | undefined,
@@ -298,7 +268,7 @@ function checkAction(
     fail('', 'give either run (a command) or sql (a SELECT), not both');
     return undefined;
   }
-  if (output?.kind === 'files') {
+  if (output !== undefined && output.kind !== 'table') {
     fail('.sql', 'a files target needs a command (run) to write its files');
     return undefined;
   }
@@ -400,24 +370,4 @@ function checkExclude(
   }
   fail('.exclude', `must be a list of dates or a function (date) => boolean, got ${show(raw)}`);
   return undefined;
-}
-
-/** Two targets writing one table would each see the other's dates as their own. */
-function checkSharedOutputs(targets: ReadonlyMap<string, Target>, warehouse: WarehouseConfig | undefined, dir: string, fail: Fail): void {
-  const writers = new Map<string, string>();
-  for (const target of targets.values()) {
-    const key = outputKey(target.output, warehouse, dir);
-    const other = writers.get(key);
-    if (other) fail(`targets.${target.name}`, `writes ${target.label}, which targets.${other} writes too`);
-    else writers.set(key, target.name);
-  }
-}
-
-/** One spelling per output: SQLite ignores the case of names; BigQuery names resolve to project.dataset.table. */
-function outputKey(output: Output, warehouse: WarehouseConfig | undefined, dir: string): string {
-  if (output.kind === 'files') return `files:${path.resolve(dir, output.pattern)}`;
-  if (warehouse?.kind !== 'bigquery') return `table:${output.table.toLowerCase()}`;
-  const parts = output.table.split('.');
-  const full = parts.length === 3 ? parts : parts.length === 2 ? [warehouse.projectId, ...parts] : [warehouse.projectId, warehouse.dataset, ...parts];
-  return `table:${full.join('.')}`;
 }

@@ -32,7 +32,7 @@ export function stepLogFile(logDir: string, step: Step, attempt = 1): string {
 }
 
 /** The variables a step's command sees besides the inherited environment. */
-export function stepEnv(target: Target, step: Step, warehouseEnv: Readonly<Record<string, string>>): Record<string, string> {
+export function stepEnv(target: Target, step: Step, warehouseEnv: Readonly<Record<string, string>>, configDir: string): Record<string, string> {
   return {
     ...warehouseEnv,
     BFTASK_TARGET: target.name,
@@ -40,6 +40,9 @@ export function stepEnv(target: Target, step: Step, warehouseEnv: Readonly<Recor
     BFTASK_START: step.start,
     BFTASK_END: step.end,
     BFTASK_DATES: step.dates.join(','),
+    // Where a files target writes: its pattern (a local one made absolute, as steps may cd).
+    ...(target.output.kind === 'objects' ? { BFTASK_OUTPUT: target.output.pattern } : {}),
+    ...(target.output.kind === 'files' ? { BFTASK_OUTPUT: path.resolve(configDir, target.output.pattern) } : {}),
   };
 }
 
@@ -86,7 +89,7 @@ async function perform(context: StepContext, target: Target, step: Step, options
   const outcome = await spawnStep({
     argv: action.argv,
     cwd: context.config.dir,
-    env: stepEnv(target, step, context.warehouse.stepEnv()),
+    env: stepEnv(target, step, context.warehouse.stepEnv(), context.config.dir),
     logFile,
     signal,
     onSpawn: options.onSpawn,

@@ -102,7 +102,7 @@ function openFile(file: string, shown: string, create: boolean, notice: string |
     async presentDates(tables, range) {
       const present = new Map<string, PresentDates>();
       // SQLite keeps no per-date modification time.
-      for (const ref of tables) present.set(ref.table, new Map((distinctDates(ref, range) ?? []).map((d) => [d, undefined])));
+      for (const ref of tables) present.set(ref.table, new Map((distinctDates(ref, range) ?? []).map((d) => [d, {}])));
       return present;
     },
     async calendarDates(ref, range) {

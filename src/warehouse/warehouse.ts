@@ -7,8 +7,14 @@ export interface TableRef {
   readonly dateColumn: string;
 }
 
-/** Present dates, each with when its partition was last modified (ms since epoch) where known. */
-export type PresentDates = ReadonlyMap<IsoDate, number | undefined>;
+/** What a warehouse knows of a present date. */
+export interface DateFacts {
+  /** When its partition was last modified (ms since the epoch), where known. */
+  readonly modified?: number | undefined;
+}
+
+/** Present dates and what is known of each. */
+export type PresentDates = ReadonlyMap<IsoDate, DateFacts>;
 
 export interface SqlWrite {
   readonly ref: TableRef;

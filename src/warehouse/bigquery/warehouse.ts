@@ -10,7 +10,7 @@ import type { Range } from '../../config/config.js';
 import type { BigQueryWarehouseConfig, IsoDate } from '../../config/types.js';
 import { isIsoDate } from '../../util/dates.js';
 import { FatalError, UsageError } from '../../util/errors.js';
-import type { SqlWrite, TableRef, Warehouse } from '../warehouse.js';
+import type { DateFacts, SqlWrite, TableRef, Warehouse } from '../warehouse.js';
 import { createClient, emulatorEndpoint, usesGoogle } from './client.js';
 import { explainBigQueryError } from './errors.js';
 import { datasetKey, labelValue, partitionId, resolveTable, tableName, type TableId } from './names.js';
@@ -125,7 +125,7 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
     async presentDates(tables, range) {
       const ids = tables.map((ref) => ({ ref, id: resolveTable(ref.table, config) }));
       const sources = await Promise.all(ids.map(({ ref, id }) => read(() => describe(id, ref.dateColumn))));
-      const present = new Map<string, Map<IsoDate, number | undefined>>();
+      const present = new Map<string, Map<IsoDate, DateFacts>>();
       const byDataset = new Map<string, Entry[]>();
       const scans: Promise<void>[] = [];
       /** Adds the dates a scan found; `at` is when they were written, where known. */
@@ -133,7 +133,7 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
         read(async () => {
           const dates = present.get(entry.ref.table)!;
           for (const d of await distinct(entry.id, entry.ref.dateColumn, entry.source.type, range, 'coverage')) {
-            dates.set(d, Math.max(dates.get(d) ?? 0, at ?? 0) || undefined);
+            dates.set(d, { modified: Math.max(dates.get(d)?.modified ?? 0, at ?? 0) || undefined });
           }
         });
       ids.forEach(({ ref, id }, i) => {
@@ -166,7 +166,7 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
             continue;
           }
           const date = partitionDate(String(row.partition_id));
-          if (date) present.get(entry.ref.table)!.set(date, modified);
+          if (date) present.get(entry.ref.table)!.set(date, { modified });
         }
         await Promise.all(streaming);
       });

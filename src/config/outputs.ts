@@ -1,0 +1,69 @@
+/** Checks what a target writes: a table, local files or Cloud Storage objects. */
+import path from 'node:path';
+import { isObjectPattern, parseObjectPattern } from '../outputs/pattern.js';
+import type { Output, Target } from './config.js';
+import type { WarehouseConfig } from './types.js';
+
+type Fail = (where: string, message: string) => void;
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*){0,2}$/;
+const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : String(JSON.stringify(v) ?? v));
+
+/** The target's output from `table` + `dateColumn` or `files`. */
+export function checkOutput(raw: Record<string, unknown>, warehouse: WarehouseConfig | undefined, fail: Fail): Output | undefined {
+  if (raw.files !== undefined) {
+    if (raw.table !== undefined || raw.dateColumn !== undefined) {
+      fail('', 'give either files or table and dateColumn, not both');
+      return undefined;
+    }
+    if (typeof raw.files !== 'string' || !raw.files.includes('{date}')) {
+      fail('.files', `must be a path pattern containing {date}, got ${show(raw.files)}`);
+      return undefined;
+    }
+    if (!isObjectPattern(raw.files)) return { kind: 'files', pattern: raw.files };
+    const parsed = parseObjectPattern(raw.files);
+    if ('problem' in parsed) {
+      fail('.files', `${show(raw.files)}: ${parsed.problem}`);
+      return undefined;
+    }
+    return { kind: 'objects', pattern: raw.files, ...parsed };
+  }
+  let ok = true;
+  if (typeof raw.table !== 'string' || !TABLE_NAME.test(raw.table)) {
+    fail('.table', `must be a table name (letters, digits, _; dataset.table on BigQuery), got ${show(raw.table)}`);
+    ok = false;
+  } else if (warehouse?.kind === 'sqlite' && raw.table.includes('.')) {
+    fail('.table', `"${raw.table}": SQLite tables have no dataset; drop the prefix`);
+    ok = false;
+  } else if (warehouse?.kind === 'bigquery' && !raw.table.includes('.') && !warehouse.dataset) {
+    fail('.table', `"${raw.table}": name its dataset (dataset.table) or set warehouse.dataset`);
+    ok = false;
+  }
+  if (typeof raw.dateColumn !== 'string' || !IDENTIFIER.test(raw.dateColumn)) {
+    fail('.dateColumn', `must be a column name, got ${show(raw.dateColumn)}`);
+    ok = false;
+  }
+  return ok ? { kind: 'table', table: raw.table as string, dateColumn: raw.dateColumn as string } : undefined;
+}
+
+/** Two targets writing one table (or files) would each see the other's dates as their own. */
+export function checkSharedOutputs(targets: ReadonlyMap<string, Target>, warehouse: WarehouseConfig | undefined, dir: string, fail: Fail): void {
+  const writers = new Map<string, string>();
+  for (const target of targets.values()) {
+    const key = outputKey(target.output, warehouse, dir);
+    const other = writers.get(key);
+    if (other) fail(`targets.${target.name}`, `writes ${target.label}, which targets.${other} writes too`);
+    else writers.set(key, target.name);
+  }
+}
+
+/** One spelling per output: SQLite ignores the case of names; BigQuery names resolve to project.dataset.table. */
+function outputKey(output: Output, warehouse: WarehouseConfig | undefined, dir: string): string {
+  if (output.kind === 'files') return `files:${path.resolve(dir, output.pattern)}`;
+  if (output.kind === 'objects') return `objects:${output.pattern}`;
+  if (warehouse?.kind !== 'bigquery') return `table:${output.table.toLowerCase()}`;
+  const parts = output.table.split('.');
+  const full = parts.length === 3 ? parts : parts.length === 2 ? [warehouse.projectId, ...parts] : [warehouse.projectId, warehouse.dataset, ...parts];
+  return `table:${full.join('.')}`;
+}

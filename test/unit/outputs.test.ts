@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/config/validate.js';
+import { dateMatcher, parseObjectPattern } from '../../src/outputs/pattern.js';
+
+const run = ['job', '{start}', '{end}'];
+
+function validate(target: Record<string, unknown>, warehouse: Record<string, unknown> = { kind: 'sqlite', path: 'w.db' }) {
+  const result = validateConfig({ warehouse, range: { start: '2024-01-01', end: '2024-01-31' }, targets: { t: target } }, '/p/backfill.config.ts');
+  return result.ok ? { target: result.config.targets.get('t'), errors: [] } : { target: undefined, errors: result.errors };
+}
+
+describe('Cloud Storage patterns', () => {
+  it('take the bucket, the object name and its fixed prefix apart', () => {
+    expect(parseObjectPattern('gs://nba-props.exports/v1/results/{date}.json')).toEqual({
+      bucket: 'nba-props.exports',
+      name: 'v1/results/{date}.json',
+      prefix: 'v1/results/',
+    });
+    expect(parseObjectPattern('gs://b_1/day={date}/data.json')).toMatchObject({ prefix: 'day=' });
+  });
+
+  it.each([
+    ['gs://Bad_Bucket/{date}.json', '"Bad_Bucket" is not a bucket name (lowercase letters, digits, -, _ and ., 3 to 63 characters)'],
+    ['gs://b/{date}.json', '"b" is not a bucket name (lowercase letters, digits, -, _ and ., 3 to 63 characters)'],
+    ['gs://{date}/x.json', '{date} must be in the object name, not in the bucket name'],
+    ['gs://bucket', 'the object name must contain {date}, e.g. gs://bucket/v1/results/{date}.json'],
+  ])('reject %s', (pattern, problem) => {
+    expect(parseObjectPattern(pattern)).toEqual({ problem });
+  });
+
+  it('count only names that match the whole pattern with a real calendar date', () => {
+    const match = dateMatcher('v1/results/{date}.json');
+    expect(match('v1/results/2024-01-03.json')).toBe('2024-01-03');
+    for (const name of ['v1/results/latest.json', 'v1/results/2024-01-03.json.tmp', 'v1/results/old/2024-01-03.json', 'v1/results/2024-02-30.json', 'v1/results/2024-1-3.json', 'x/v1/results/2024-01-03.json']) {
+      expect(match(name), name).toBeUndefined();
+    }
+    const twice = dateMatcher('{date}/part-{date}.json');
+    expect(twice('2024-01-03/part-2024-01-03.json')).toBe('2024-01-03');
+    expect(twice('2024-01-03/part-2024-01-04.json')).toBeUndefined();
+  });
+
+  it('make a files target an objects output in the config', () => {
+    expect(validate({ files: 'gs://exports/v1/{date}.json', run }).target?.output).toEqual({
+      kind: 'objects',
+      pattern: 'gs://exports/v1/{date}.json',
+      bucket: 'exports',
+      name: 'v1/{date}.json',
+      prefix: 'v1/',
+    });
+    expect(validate({ files: 'gs://Exports/{date}.json', run }).errors).toEqual([
+      'targets.t.files: "gs://Exports/{date}.json": "Exports" is not a bucket name (lowercase letters, digits, -, _ and ., 3 to 63 characters)',
+    ]);
+  });
+});
