@@ -1,12 +1,13 @@
 /**
  * Reads which dates each target's output already holds: tables from the warehouse, files from
- * disk, objects from Cloud Storage.
+ * disk, objects from Cloud Storage; and which present dates of tables fail their data checks.
  */
 import type { Calendar, Range, Target } from './config/config.js';
 import type { IsoDate } from './config/types.js';
 import { eachDay, formatRun } from './util/dates.js';
 import { UsageError } from './util/errors.js';
 import { unreachable } from './util/unreachable.js';
+import { shortfalls, type Shortfall } from './outputs/checks.js';
 import { readLocalFiles } from './outputs/files.js';
 import type { DateFacts, PresentDates, TableRef, Warehouse } from './warehouse/warehouse.js';
 
@@ -15,13 +16,15 @@ export interface Coverage {
   readonly present: ReadonlyMap<string, ReadonlySet<IsoDate>>;
   /** Modification times (ms since the epoch): BigQuery partitions, local files, Cloud Storage objects. */
   readonly times: ReadonlyMap<string, ReadonlyMap<IsoDate, number>>;
+  /** Present dates that fail a data check (`minRows`, `check`), and how: they are not done. */
+  readonly thin: ReadonlyMap<string, ReadonlyMap<IsoDate, Shortfall>>;
 }
 
 /**
  * Present dates per target name, for the dates of `calendar` within `range`; with `withTimes`,
  * file modification times too (one stat per present file, so only when staleness is planned).
  * Every source is read once for the whole selection: one warehouse batch, one listing per
- * Cloud Storage target.
+ * Cloud Storage target, one run of each data check.
  */
 export async function readCoverage(
   targets: readonly Target[],
@@ -32,7 +35,7 @@ export async function readCoverage(
   withTimes = false,
 ): Promise<Coverage> {
   const tables: TableRef[] = [];
-  for (const t of targets) if (t.output.kind === 'table') tables.push(t.output);
+  for (const t of targets) if (t.output.kind === 'table') tables.push({ ...t.output, countRows: t.checks.minRows !== undefined });
   const inRange = calendar.filter((d) => d >= range.start && d <= range.end);
   const dates = new Set(inRange);
   // One batch for the whole selection, so a warehouse can group its queries (BigQuery: per
@@ -55,6 +58,7 @@ export async function readCoverage(
     }
   };
   const found = await Promise.all(targets.map(read));
+  const thin = await Promise.all(targets.map((t, i) => shortfalls(t, found[i] as PresentDates, range, dates, warehouse)));
   const present = new Map<string, Set<IsoDate>>();
   const times = new Map<string, Map<IsoDate, number>>();
   targets.forEach((t, i) => {
@@ -64,7 +68,7 @@ export async function readCoverage(
     for (const [date, { modified }] of facts) if (modified !== undefined) known.set(date, modified);
     times.set(t.name, known);
   });
-  return { present, times };
+  return { present, times, thin: new Map(targets.map((t, i) => [t.name, thin[i] as Map<IsoDate, Shortfall>])) };
 }
 
 /**

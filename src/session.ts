@@ -6,6 +6,7 @@ import type { Config, Range } from './config/config.js';
 import type { IsoDate } from './config/types.js';
 import { withDependencies } from './config/graph.js';
 import { readCoverage, resolveCalendar } from './coverage.js';
+import type { Shortfall } from './outputs/checks.js';
 import { plan, planningStart, reachBack, type Plan } from './plan/plan.js';
 import type { Warehouse } from './warehouse/warehouse.js';
 
@@ -26,6 +27,8 @@ export interface Planned {
   readonly calendar: readonly IsoDate[];
   /** The build times the plan was made with (empty when planning from presence alone). */
   readonly built: ReadonlyMap<string, ReadonlyMap<IsoDate, number>>;
+  /** Present dates failing a data check, and how (too few rows, or the check query). */
+  readonly thin: ReadonlyMap<string, ReadonlyMap<IsoDate, Shortfall>>;
 }
 
 /** When each (target, date) was built according to bftask's own ledger. */
@@ -57,6 +60,7 @@ export async function planFromWarehouse(
   return {
     calendar,
     built,
+    thin: coverage.thin,
     plan: plan({
       config,
       selection,
@@ -64,6 +68,7 @@ export async function planFromWarehouse(
       floor: request.floor,
       calendar,
       present: coverage.present,
+      failing: new Map([...coverage.thin].map(([name, dates]) => [name, new Set(dates.keys())])),
       force: request.force,
       built,
       presenceOnly,

@@ -56,9 +56,10 @@ export async function runPlan(input: RunInput): Promise<number> {
   const context: StepContext = {
     config,
     warehouse,
-    presentAfter: async (target, step) =>
-      (await readCoverage([target], { start: step.start, end: step.end }, step.dates, warehouse, config.dir)).present.get(target.name) ??
-      new Set(),
+    presentAfter: async (target, step) => {
+      const after = await readCoverage([target], { start: step.start, end: step.end }, step.dates, warehouse, config.dir);
+      return { present: after.present.get(target.name) ?? new Set(), thin: after.thin.get(target.name) ?? new Map() };
+    },
   };
   const record = recorder(ledger, runId, config, context);
   const interrupts = watchInterrupts();

@@ -38,6 +38,16 @@ export interface Target {
   readonly timeoutMs: number | undefined;
   /** Split a multi-date step that failed its last attempt, to find the dates that fail. */
   readonly bisect: boolean;
+  /** Data checks of a table target: a present date failing one is not done. */
+  readonly checks: DataChecks;
+}
+
+/** What a present date of a table must also satisfy to be done. */
+export interface DataChecks {
+  /** At least this many rows. */
+  readonly minRows?: number | undefined;
+  /** One SELECT of the failing dates in `@start..@end`. */
+  readonly sql?: string | undefined;
 }
 
 export type Calendar =

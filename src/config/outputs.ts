@@ -1,7 +1,11 @@
-/** Checks what a target writes: a table, local files or Cloud Storage objects. */
+/**
+ * Checks what a target writes — a table, local files or Cloud Storage objects — and the data
+ * checks a table's dates must pass (`minRows`, `check`).
+ */
 import path from 'node:path';
 import { isObjectPattern, parseObjectPattern } from '../outputs/pattern.js';
-import type { Output, Target } from './config.js';
+import { sqlStatements } from './sql-text.js';
+import type { DataChecks, Output, Target } from './config.js';
 import type { WarehouseConfig } from './types.js';
 
 type Fail = (where: string, message: string) => void;
@@ -45,6 +49,78 @@ export function checkOutput(raw: Record<string, unknown>, warehouse: WarehouseCo
     ok = false;
   }
   return ok ? { kind: 'table', table: raw.table as string, dateColumn: raw.dateColumn as string } : undefined;
+}
+
+/**
+ * `minRows` and `check`. Whether a check runs (a table it reads may not exist) is only known by
+ * running it: that happens once per plan, before anything runs, and fails there in one line.
+ */
+export function checkDataChecks(
+  raw: Record<string, unknown>,
+  output: Output | undefined,
+  warehouse: WarehouseConfig | undefined,
+  fail: Fail,
+): DataChecks | undefined {
+  let ok = true;
+  if (output !== undefined && output.kind !== 'table') {
+    for (const field of ['minRows', 'check'] as const) {
+      if (raw[field] === undefined) continue;
+      fail(`.${field}`, 'applies to table targets only: files have no rows to check');
+      ok = false;
+    }
+    return ok ? {} : undefined;
+  }
+  const checks: { minRows?: number; sql?: string } = {};
+  if (raw.minRows !== undefined) {
+    if (Number.isInteger(raw.minRows) && (raw.minRows as number) >= 1) checks.minRows = raw.minRows as number;
+    else {
+      fail('.minRows', `must be a whole number of rows, 1 or more, got ${show(raw.minRows)}`);
+      ok = false;
+    }
+  }
+  if (raw.check !== undefined) {
+    const sql = checkQuery(raw.check, warehouse, fail);
+    if (sql === undefined) ok = false;
+    else checks.sql = sql;
+  }
+  return ok ? checks : undefined;
+}
+
+function checkQuery(raw: unknown, warehouse: WarehouseConfig | undefined, fail: Fail): string | undefined {
+  const usage = 'must be one SELECT of the dates in @start..@end that fail, e.g. SELECT d AS date FROM t WHERE d BETWEEN @start AND @end AND key IS NULL';
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    fail('.check', `${usage}, got ${show(raw)}`);
+    return undefined;
+  }
+  if (!/@start\b/.test(raw) || !/@end\b/.test(raw)) {
+    fail('.check', `must read only the dates @start..@end (both parameters), got ${show(oneLine(raw))}`);
+    return undefined;
+  }
+  const statements = sqlStatements(raw, warehouse?.kind === 'bigquery' ? 'bigquery' : 'sqlite');
+  if (statements.length !== 1) {
+    fail('.check', `must be one SELECT, got ${statements.length} statements`);
+    return undefined;
+  }
+  const statement = statements[0] as string;
+  if (!/^\(*\s*(SELECT|WITH)\b/i.test(withoutLeadingComments(statement))) {
+    fail('.check', `must be a SELECT (or WITH … SELECT), got ${show(oneLine(statement))}`);
+    return undefined;
+  }
+  return statement;
+}
+
+const oneLine = (text: string): string => {
+  const line = text.trim().replace(/\s+/g, ' ');
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+};
+
+function withoutLeadingComments(sql: string): string {
+  let rest = sql;
+  for (;;) {
+    const next = rest.replace(/^\s*(?:--[^\n]*(?:\n|$)|#[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)/, '');
+    if (next === rest) return rest.trimStart();
+    rest = next;
+  }
 }
 
 /** Two targets writing one table (or files) would each see the other's dates as their own. */

@@ -7,7 +7,7 @@ import { dateProblem, isIsoDate } from '../util/dates.js';
 import { UsageError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { topologicalOrder } from './graph.js';
-import { checkOutput, checkSharedOutputs, TABLE_NAME } from './outputs.js';
+import { checkDataChecks, checkOutput, checkSharedOutputs, TABLE_NAME } from './outputs.js';
 import { checkBisect, checkPolicy, DEFAULT_POLICY, type Policy } from './policy.js';
 import { sqlStatements } from './sql-text.js';
 import { COMMANDS, PLACEHOLDERS } from './config.js';
@@ -20,7 +20,7 @@ const TARGET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'freshness', 'retries', 'retryDelay', 'timeout', 'targets'];
 const TARGET_KEYS = [
-  'table', 'dateColumn', 'files', 'deps', 'run', 'sql', 'shard', 'concurrency', 'exclude', 'retries', 'retryDelay', 'timeout', 'bisect',
+  'table', 'dateColumn', 'files', 'minRows', 'check', 'deps', 'run', 'sql', 'shard', 'concurrency', 'exclude', 'retries', 'retryDelay', 'timeout', 'bisect',
 ];
 const BIGQUERY_KEYS = ['kind', 'projectId', 'location', 'dataset', 'maximumBytesBilled', 'labels', 'apiEndpoint', 'maxTableWrites'];
 const LABEL = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -249,9 +249,10 @@ function checkTarget(
   const isExcluded = checkExclude(raw.exclude, name, range, note);
   const policy = checkPolicy(raw, defaults, (field, message) => note(`.${field}`, message));
   const bisect = checkBisect(raw.bisect, (field, message) => note(`.${field}`, message));
+  const checks = checkDataChecks(raw, output, warehouse, note);
 
-  if (before.count > 0 || !output || !label || !action || !isExcluded) return undefined;
-  return { name, output, label, deps, action, shard, concurrency, isExcluded, ...policy, bisect };
+  if (before.count > 0 || !output || !label || !action || !isExcluded || !checks) return undefined;
+  return { name, output, label, deps, action, shard, concurrency, isExcluded, ...policy, bisect, checks };
 }
 
 function checkAction(

@@ -31,6 +31,8 @@ function pendingReason(t: TargetPlan, calendar: readonly IsoDate[]): string {
         : `missing ${formatCount(missing.length)} in ${runs.length} ranges`,
     );
   }
+  const thin = of('check');
+  if (thin.length > 0) parts.push(`thin ${formatCount(thin.length)} (fail checks)`);
   const stale = of('stale');
   if (stale.length > 0) parts.push(`stale ${formatCount(stale.length)}`);
   for (const a of t.after) parts.push(`after ${a.target} ${formatCount(a.count)}`);

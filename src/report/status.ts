@@ -4,22 +4,28 @@ import type { Plan } from '../plan/plan.js';
 import { formatRun } from '../util/dates.js';
 import { counted, formatCount, formatDates, formatTable } from './format.js';
 
-/** One row per target: expected, present, missing, percentage and the first gaps. */
-export function formatStatus(plan: Plan, calendar: readonly IsoDate[], warehouse: string): string {
-  const rows = [['target', 'table', 'expected', 'present', 'missing', 'done', 'first gaps']];
+/**
+ * One row per target: expected, present, missing, percentage and the first gaps; with data checks
+ * in the config, a `thin` column too (present dates that fail them), and their dates among the gaps.
+ */
+export function formatStatus(plan: Plan, calendar: readonly IsoDate[], warehouse: string, withChecks = false): string {
+  const showThin = withChecks || plan.targets.some((t) => t.thin.length > 0);
+  const rows = [['target', 'table', 'expected', 'present', ...(showThin ? ['thin'] : []), 'missing', 'done', 'first gaps']];
   for (const t of plan.targets) {
     const done = t.expected.length === 0 ? 100 : (100 * t.present) / t.expected.length;
+    const gaps = [formatDates(t.missing, calendar), t.thin.length > 0 ? `thin ${formatDates(t.thin, calendar)}` : ''].filter(Boolean);
     rows.push([
       t.name,
       t.label,
       formatCount(t.expected.length),
       formatCount(t.present),
+      ...(showThin ? [formatCount(t.thin.length)] : []),
       formatCount(t.missing.length),
-      t.missing.length === 0 ? '100%' : `${Math.min(done, 99.9).toFixed(1)}%`,
-      formatDates(t.missing, calendar),
+      t.present === t.expected.length ? '100%' : `${Math.min(done, 99.9).toFixed(1)}%`,
+      gaps.join('; '),
     ]);
   }
-  const incomplete = plan.targets.filter((t) => t.missing.length > 0);
+  const incomplete = plan.targets.filter((t) => !isComplete(t));
   const verdict =
     incomplete.length === 0
       ? plan.targets.length === 1
@@ -29,13 +35,13 @@ export function formatStatus(plan: Plan, calendar: readonly IsoDate[], warehouse
   return [
     `bftask · status · ${formatRun(plan.range)} · warehouse ${warehouse}`,
     '',
-    ...formatTable(rows, ['l', 'l', 'r', 'r', 'r', 'r', 'l']).map((l) => `  ${l}`),
+    ...formatTable(rows, ['l', 'l', 'r', 'r', ...(showThin ? ['r' as const] : []), 'r', 'r', 'l']).map((l) => `  ${l}`),
     '',
     `  ${verdict}`,
   ].join('\n');
 }
 
-/** `{"targets":[{"name","table","expected","present","missing":[dates]}]}`. */
+/** `{"targets":[{"name","table","expected","present","missing":[dates],"thin":[dates]}]}`. */
 export function statusJson(plan: Plan): string {
   return JSON.stringify({
     targets: plan.targets.map((t) => ({
@@ -44,6 +50,10 @@ export function statusJson(plan: Plan): string {
       expected: t.expected.length,
       present: t.present,
       missing: t.missing,
+      thin: t.thin,
     })),
   });
 }
+
+/** Every expected date present and passing its data checks. */
+export const isComplete = (t: Plan['targets'][number]): boolean => t.missing.length === 0 && t.thin.length === 0;

@@ -18,7 +18,8 @@ export interface Unfinished {
 export function unfinished(plan: Plan, outcomes: ReadonlyMap<string, StepOutcome>): Unfinished | undefined {
   let from: IsoDate | undefined;
   const force = new Set<string>();
-  const missingBefore = new Map(plan.targets.map((t) => [t.name, new Set(t.missing)]));
+  // Thin dates too: a plain re-run finds them still thin and builds them again.
+  const missingBefore = new Map(plan.targets.map((t) => [t.name, new Set([...t.missing, ...t.thin])]));
   for (const step of plan.steps) {
     for (const piece of outcomes.get(step.id)?.pieces ?? [{ kind: 'not-started' as const, step }]) {
       if (piece.kind === 'built') continue;

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Config, Target } from '../config/config.js';
 import type { IsoDate } from '../config/types.js';
+import type { Shortfall } from '../outputs/checks.js';
 import type { Step } from '../plan/plan.js';
 import { messageOf } from '../util/errors.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -11,8 +12,14 @@ import { spawnStep } from './spawn.js';
 export interface StepContext {
   readonly config: Config;
   readonly warehouse: Warehouse;
-  /** Re-reads which of the step's dates are present in the target's output. */
-  readonly presentAfter: (target: Target, step: Step) => Promise<ReadonlySet<IsoDate>>;
+  /** Re-reads the step's dates from the target's output: which are present, and which of those fail a data check. */
+  readonly presentAfter: (target: Target, step: Step) => Promise<StepCoverage>;
+}
+
+/** The step's dates as the output holds them after it ran. */
+export interface StepCoverage {
+  readonly present: ReadonlySet<IsoDate>;
+  readonly thin: ReadonlyMap<IsoDate, Shortfall>;
 }
 
 /** How one attempt runs: where it logs, what stops it, who hears of its process. */
@@ -56,15 +63,20 @@ export async function runStep(context: StepContext, step: Step, options: Attempt
   if (options.signal.aborted) return { reason: 'interrupted' };
   if (timeout?.aborted) return { reason: 'timed-out', ms: options.timeoutMs as number };
   if (failure) return failure;
-  let present: ReadonlySet<IsoDate>;
+  let after: StepCoverage;
   try {
-    present = await context.presentAfter(target, step);
+    after = await context.presentAfter(target, step);
   } catch (error) {
     return { reason: 'check-failed', message: messageOf(error) };
   }
-  const missing = step.dates.filter((d) => !present.has(d));
-  if (missing.length === 0) return undefined;
-  return { reason: 'still-missing', missing, label: target.label, afterSql: step.action.kind === 'sql' };
+  const afterSql = step.action.kind === 'sql';
+  const missing = step.dates.filter((d) => !after.present.has(d));
+  if (missing.length > 0) return { reason: 'still-missing', missing, label: target.label, afterSql };
+  const thin = step.dates.flatMap((date) => {
+    const shortfall = after.thin.get(date);
+    return shortfall ? [{ date, shortfall }] : [];
+  });
+  return thin.length > 0 ? { reason: 'still-thin', target: target.name, thin, afterSql } : undefined;
 }
 
 async function perform(context: StepContext, target: Target, step: Step, options: AttemptOptions): Promise<Failure | undefined> {

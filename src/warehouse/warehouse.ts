@@ -5,16 +5,29 @@ import type { IsoDate } from '../config/types.js';
 export interface TableRef {
   readonly table: string;
   readonly dateColumn: string;
+  /** Coverage must count each date's rows (the target has `minRows`); where it is free, it always does. */
+  readonly countRows?: boolean;
 }
 
 /** What a warehouse knows of a present date. */
 export interface DateFacts {
   /** When its partition was last modified (ms since the epoch), where known. */
   readonly modified?: number | undefined;
+  /** How many rows it has, where known. */
+  readonly rows?: number | undefined;
 }
 
 /** Present dates and what is known of each. */
 export type PresentDates = ReadonlyMap<IsoDate, DateFacts>;
+
+/** A target's data check, to run over a range. */
+export interface CheckQuery {
+  readonly target: string;
+  readonly ref: TableRef;
+  /** One SELECT with @start and @end, returning the failing dates. */
+  readonly sql: string;
+  readonly range: Range;
+}
 
 export interface SqlWrite {
   readonly ref: TableRef;
@@ -43,6 +56,8 @@ export interface Warehouse {
    * (SQLite: a query per table; BigQuery: a metadata query per dataset).
    */
   presentDates(tables: readonly TableRef[], range: Range): Promise<Map<string, PresentDates>>;
+  /** Runs a data check: the dates it returns, sorted, are the ones that fail. Throws when it cannot run. */
+  failingDates(check: CheckQuery): Promise<IsoDate[]>;
   /** Distinct dates of a calendar table within the range, sorted. */
   calendarDates(ref: TableRef, range: Range): Promise<IsoDate[]>;
   /** Called before the first step runs: creates what steps write into (a new SQLite file). */

@@ -52,3 +52,33 @@ describe('Cloud Storage patterns', () => {
     ]);
   });
 });
+
+describe('data checks in the config', () => {
+  const table = { table: 't_t', dateColumn: 'd', run };
+  const select = 'SELECT d FROM t_t WHERE d BETWEEN @start AND @end AND v IS NULL';
+
+  it('keep minRows and one SELECT, without its trailing ;', () => {
+    expect(validate({ ...table, minRows: 400, check: `-- nulls\n${select};` }).target?.checks).toEqual({ minRows: 400, sql: `-- nulls\n${select}` });
+    expect(validate({ ...table, check: `WITH x AS (SELECT 1) ${select}` }, { kind: 'bigquery', projectId: 'my-project', location: 'US', dataset: 'd' }).errors).toEqual([]);
+    expect(validate(table).target?.checks).toEqual({});
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['negative minRows', { minRows: -1 }, 'targets.t.minRows: must be a whole number of rows, 1 or more, got -1'],
+    ['fractional minRows', { minRows: 2.5 }, 'targets.t.minRows: must be a whole number of rows, 1 or more, got 2.5'],
+    ['minRows as text', { minRows: '400' }, 'targets.t.minRows: must be a whole number of rows, 1 or more, got "400"'],
+    ['a check that is not a SELECT', { check: 'DELETE FROM t_t WHERE d BETWEEN @start AND @end' }, 'targets.t.check: must be a SELECT (or WITH … SELECT), got "DELETE FROM t_t WHERE d BETWEEN @start AND @end"'],
+    ['two statements', { check: `${select}; SELECT 1 WHERE @start < @end` }, 'targets.t.check: must be one SELECT, got 2 statements'],
+    ['no @end', { check: 'SELECT d FROM t_t WHERE d >= @start' }, 'targets.t.check: must read only the dates @start..@end (both parameters), got "SELECT d FROM t_t WHERE d >= @start"'],
+    ['an empty check', { check: ' ' }, 'targets.t.check: must be one SELECT of the dates in @start..@end that fail, e.g. SELECT d AS date FROM t WHERE d BETWEEN @start AND @end AND key IS NULL, got " "'],
+  ])('%s is one line naming the target', (_, change, error) => {
+    expect(validate({ ...table, ...change }).errors).toEqual([error]);
+  });
+
+  it('belong to table targets only', () => {
+    expect(validate({ files: 'out/{date}.json', run, minRows: 3, check: select }).errors).toEqual([
+      'targets.t.minRows: applies to table targets only: files have no rows to check',
+      'targets.t.check: applies to table targets only: files have no rows to check',
+    ]);
+  });
+});
