@@ -10,6 +10,7 @@ import { withDependencies } from '../config/graph.js';
 import { Ledger } from '../ledger/ledger.js';
 import { ledgerLocks, type Holder, type LockOwner } from '../ledger/locks.js';
 import { counted, formatDuration } from '../report/format.js';
+import { formatEstimates, sqlWork } from '../report/cost.js';
 import { formatPlan, planJson } from '../report/plan.js';
 import { newRunId, reserveRun } from '../run/logs.js';
 import { stopOrphans } from '../run/orphans.js';
@@ -42,10 +43,11 @@ export async function build(config: Config, options: CliOptions, request: PlanRe
     try {
       return await withWarehouse(config, io, newRunId(), false, async (warehouse) => {
         const { plan, calendar } = await planFromWarehouse(config, warehouse, request, history);
-        if (options.json) io.out(planJson(plan));
+        const estimates = (await warehouse.estimateSql?.(sqlWork(plan))) ?? [];
+        if (options.json) io.out(planJson(plan, estimates));
         else {
           const header = { roots: request.roots, warehouse: warehouse.description, notice: warehouse.notice, concurrency, rerun: formatCommand(command) };
-          io.out(formatPlan(plan, calendar, header));
+          io.out(formatPlan(plan, calendar, header, formatEstimates(estimates, warehouse.bytesCap)));
           const costs = warehouse.costReport?.() ?? [];
           if (costs.length > 0) io.out(['', ...costs.map((l) => `  ${l}`)].join('\n'));
         }

@@ -3,6 +3,7 @@ import type { IsoDate } from '../config/types.js';
 import type { PendingReason, Plan, TargetPlan } from '../plan/plan.js';
 import { formatRun, runsIn } from '../util/dates.js';
 import { shellQuote } from '../util/shell.js';
+import type { SqlEstimate } from '../warehouse/warehouse.js';
 import { counted, formatCount, formatDates, formatTable } from './format.js';
 
 export interface PlanHeader {
@@ -39,8 +40,8 @@ function pendingReason(t: TargetPlan, calendar: readonly IsoDate[]): string {
   return parts.join(' · ');
 }
 
-/** The human plan: one row per target, then each target's commands. */
-export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: PlanHeader): string {
+/** The human plan: one row per target, what its SQL would bill (`costs`, on BigQuery), then each target's commands. */
+export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: PlanHeader, costs: readonly string[] = []): string {
   const lines: string[] = [];
   const scope = header.roots.length > 0 ? header.roots.join(' ') : 'every target';
   lines.push(`bftask · plan for ${scope} · ${formatRun(plan.range)} · warehouse ${header.warehouse}`);
@@ -69,6 +70,7 @@ export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: Pla
     lines.push('  nothing to do');
     return lines.join('\n');
   }
+  if (costs.length > 0) lines.push('', ...costs.map((l) => `  ${l}`));
   for (const t of busy) {
     lines.push('', `  ${t.name} · ${formatDates(t.pending, calendar)} · ${counted(t.steps.length, 'step')}`);
     const first = t.steps[0]?.action;
@@ -84,14 +86,19 @@ export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: Pla
   return lines.join('\n');
 }
 
-/** The machine plan: every selected target, dates sorted, each step's argv (or SQL). */
-export function planJson(plan: Plan): string {
+/**
+ * The machine plan: every selected target, dates sorted, each step's argv (or SQL); on BigQuery,
+ * each SQL target's `estimatedBytes` (billed, from dry runs) and the dates over the cap.
+ */
+export function planJson(plan: Plan, estimates: readonly SqlEstimate[] = []): string {
+  const estimated = new Map(estimates.map((e) => [e.target, e]));
   return JSON.stringify({
     targets: plan.targets.map((t) => ({
       name: t.name,
       table: t.label,
       pending: t.pending,
       reasons: Object.fromEntries(t.pending.map((d, i) => [d, t.reasons[i]])),
+      ...estimateJson(estimated.get(t.name)),
       steps: t.steps.map((s) =>
         s.action.kind === 'command'
           ? { start: s.start, end: s.end, argv: s.action.argv }
@@ -99,4 +106,10 @@ export function planJson(plan: Plan): string {
       ),
     })),
   });
+}
+
+function estimateJson(e: SqlEstimate | undefined): Record<string, unknown> {
+  if (!e) return {};
+  if (e.error) return { estimatedBytes: null, estimateError: e.error };
+  return { estimatedBytes: e.bytesBilled, ...(e.overCap.length > 0 ? { overCap: e.overCap } : {}) };
 }

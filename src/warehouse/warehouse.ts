@@ -29,6 +29,18 @@ export interface CheckQuery {
   readonly range: Range;
 }
 
+/** What one SQL target's pending dates would bill, from dry runs. */
+export interface SqlEstimate {
+  readonly target: string;
+  /** Bytes billed, summed over the target's jobs (one per date, at least 10 MB each). */
+  readonly bytesBilled: number;
+  readonly jobs: number;
+  /** Dates whose job would bill more than maximumBytesBilled, with those bytes. */
+  readonly overCap: readonly { readonly date: IsoDate; readonly bytes: number }[];
+  /** Why it could not be estimated (a dry run failed), if so. */
+  readonly error?: string;
+}
+
 export interface SqlWrite {
   readonly ref: TableRef;
   readonly sql: string;
@@ -68,5 +80,12 @@ export interface Warehouse {
   stepEnv(): Record<string, string>;
   /** What reading coverage cost, for --dry-run (BigQuery: bytes per query). */
   costReport?(): string[];
+  /**
+   * What SQL targets' steps would bill, estimated as they would run (BigQuery: a free dry-run job
+   * per date); absent where writing costs nothing.
+   */
+  estimateSql?(targets: readonly { readonly target: string; readonly sql: string; readonly dates: readonly IsoDate[] }[]): Promise<SqlEstimate[]>;
+  /** The per-query cap in bytes, where there is one (BigQuery's maximumBytesBilled). */
+  readonly bytesCap?: number;
   close(): void;
 }

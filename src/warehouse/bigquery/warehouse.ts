@@ -13,6 +13,7 @@ import { FatalError, UsageError } from '../../util/errors.js';
 import type { DateFacts, SqlWrite, TableRef, Warehouse } from '../warehouse.js';
 import { createClient, emulatorEndpoint, usesGoogle } from './client.js';
 import { explainBigQueryError } from './errors.js';
+import { estimateSql } from './estimate.js';
 import { datasetKey, labelValue, partitionId, resolveTable, tableName, type TableId } from './names.js';
 import { defaultBackoff, retrying, sleep } from './retry.js';
 import { distinctDatesQuery, partitionsQuery, STREAMING_PARTITION } from './sql.js';
@@ -121,6 +122,8 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
   return {
     description: `bigquery ${config.projectId} (${config.location})`,
 
+    bytesCap: Number(maximumBytesBilled),
+
     costReport() {
       if (costs.length === 0) return [];
       const total = costs.reduce((n, c) => n + c.bytesProcessed, 0);
@@ -203,6 +206,21 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
       const params = { start: BigQuery.date(check.range.start), end: BigQuery.date(check.range.end) };
       const rows = await read(() => query(check.sql, params, 'cannot run on BigQuery', check.target, { dataset: check.target, kind: 'check' }, true));
       return checkedDates(rows, check.ref.dateColumn);
+    },
+
+    estimateSql(targets) {
+      const dryRun = (target: string, sql: string, date: IsoDate) =>
+        reading(`dry run for ${date}`, 'bigquery.jobs.create', async () => {
+          const [job] = await client.createQueryJob({
+            query: sql,
+            params: { start: BigQuery.date(date), end: BigQuery.date(date) },
+            location: config.location,
+            dryRun: true,
+            labels: labels(target),
+          });
+          return Number(job.metadata?.statistics?.totalBytesProcessed ?? 0);
+        });
+      return estimateSql(targets, dryRun, Number(maximumBytesBilled), read);
     },
 
     async writeSql(request: SqlWrite) {
