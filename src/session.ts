@@ -2,7 +2,8 @@
  * Everything a command needs before it can act: the selected targets, the calendar and the
  * coverage read from the warehouse, turned into a plan. Reads only; runs nothing.
  */
-import type { Config, Range } from './config/config.js';
+import type { Config, Range, Target } from './config/config.js';
+import { autoShard, estimate, type Timing } from './plan/estimate.js';
 import type { IsoDate } from './config/types.js';
 import { withDependencies } from './config/graph.js';
 import { readCoverage, resolveCalendar } from './coverage.js';
@@ -19,6 +20,8 @@ export interface PlanRequest {
   readonly floor?: IsoDate;
   /** `--no-stale`: plan from presence alone. */
   readonly presenceOnly?: boolean;
+  /** The run's global bound, for sizing `shard: 'auto'` (default: the config's). */
+  readonly concurrency?: number;
 }
 
 export interface Planned {
@@ -29,11 +32,15 @@ export interface Planned {
   readonly built: ReadonlyMap<string, ReadonlyMap<IsoDate, number>>;
   /** Present dates failing a data check, and how (too few rows, or the check query). */
   readonly thin: ReadonlyMap<string, ReadonlyMap<IsoDate, Shortfall>>;
+  /** Dates per step chosen for `shard: 'auto'` targets. */
+  readonly shards: ReadonlyMap<string, number>;
 }
 
 /** When each (target, date) was built according to bftask's own ledger. */
 export interface BuildHistory {
   buildTimes(targets: readonly string[]): Map<string, Map<IsoDate, number>>;
+  /** Successful attempts of a target: dates built and milliseconds taken. */
+  timings(target: string): Timing[];
 }
 
 /**
@@ -57,10 +64,12 @@ export async function planFromWarehouse(
   const presenceOnly = request.presenceOnly === true || config.freshness === 'presence';
   const coverage = await readCoverage(targets, read, calendar, warehouse, config.dir, !presenceOnly);
   const built = presenceOnly ? new Map<string, Map<IsoDate, number>>() : latest(coverage.times, history?.buildTimes([...selection]));
+  const shards = autoShards(targets, request, calendar, config.concurrency, history);
   return {
     calendar,
     built,
     thin: coverage.thin,
+    shards,
     plan: plan({
       config,
       selection,
@@ -72,8 +81,27 @@ export async function planFromWarehouse(
       force: request.force,
       built,
       presenceOnly,
+      shards,
     }),
   };
+}
+
+/** Step sizes for `shard: 'auto'` targets, from their past attempts. */
+function autoShards(
+  targets: readonly Target[],
+  request: PlanRequest,
+  calendar: readonly IsoDate[],
+  configured: number,
+  history: BuildHistory | undefined,
+): Map<string, number> {
+  const shards = new Map<string, number>();
+  const global = request.concurrency ?? configured;
+  for (const t of targets) {
+    if (t.shard !== 'auto') continue;
+    const dates = calendar.filter((d) => d >= request.range.start && d <= request.range.end && !t.isExcluded(d)).length;
+    shards.set(t.name, autoShard(estimate(history?.timings(t.name) ?? []), dates, Math.min(t.concurrency ?? global, global)));
+  }
+  return shards;
 }
 
 /** Per target and date, the latest of the times any source knows. */

@@ -28,7 +28,14 @@ export function resolveRequest(config: Config, options: CliOptions): PlanRequest
   }
   // Builds reach back for lookbacks down to the config's own start; status reports the range only.
   const floor = options.command === 'build' ? config.range.start : undefined;
-  return { roots, range, force: new Set(options.force), presenceOnly: options.noStale, ...(floor ? { floor } : {}) };
+  return {
+    roots,
+    range,
+    force: new Set(options.force),
+    presenceOnly: options.noStale,
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(floor ? { floor } : {}),
+  };
 }
 
 /** `a, b, c` — or the first few and a count, so the line stays one line. */

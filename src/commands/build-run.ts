@@ -4,6 +4,8 @@ import { formatCommand, type CommandLine } from '../cli/command-line.js';
 import type { Config } from '../config/config.js';
 import { readCoverage } from '../coverage.js';
 import type { Ledger } from '../ledger/ledger.js';
+import { criticalPath, stepWeight } from '../plan/critical.js';
+import { estimate } from '../plan/estimate.js';
 import { stepFor } from '../plan/plan.js';
 import { linesReporter } from '../report/lines.js';
 import { formatSummary } from '../report/summary.js';
@@ -12,6 +14,7 @@ import { execute } from '../run/executor.js';
 import { exitCodeFor, watchInterrupts } from '../run/interrupt.js';
 import { logTail, type RunFolder } from '../run/logs.js';
 import { recorder } from '../run/record.js';
+import { runnerFor, type Runner } from '../run/runners/index.js';
 import { unfinished } from '../run/resume.js';
 import { stepLogFile, type StepContext } from '../run/step.js';
 import type { PlanRequest, Planned } from '../session.js';
@@ -39,6 +42,8 @@ export interface RunInput {
   readonly ledger: Ledger;
   /** The command line as typed, for the ledger. */
   readonly argv: readonly string[];
+  /** The runners the config declares, by name. */
+  readonly runners: ReadonlyMap<string, Runner>;
 }
 
 /** Runs the plan's steps, prints the summary and returns the exit code. */
@@ -55,13 +60,17 @@ export async function runPlan(input: RunInput): Promise<number> {
       : linesReporter(io.out, calendar, io.shownPath);
   const context: StepContext = {
     config,
+    runId,
     warehouse,
+    runnerFor: (target) => runnerFor(input.runners, target),
     presentAfter: async (target, step) => {
       const after = await readCoverage([target], { start: step.start, end: step.end }, step.dates, warehouse, config.dir);
       return { present: after.present.get(target.name) ?? new Set(), thin: after.thin.get(target.name) ?? new Map() };
     },
   };
   const record = recorder(ledger, runId, config, context);
+  const fits = new Map(plan.targets.map((t) => [t.name, estimate(ledger.timings(t.name))]));
+  const priorities = criticalPath(plan, stepWeight(fits));
   const interrupts = watchInterrupts();
   const started = Date.now();
   ledger.startRun({ id: runId, argv: input.argv, cwd: process.cwd(), process: thisProcess(), started });
@@ -72,6 +81,13 @@ export async function runPlan(input: RunInput): Promise<number> {
       plan,
       concurrency,
       targetConcurrency: (name) => config.targets.get(name)?.concurrency,
+      poolOf: (name) => config.targets.get(name)?.pool,
+      poolSize: (pool) => config.pools.get(pool),
+      runnerOf: (name) => {
+        const runner = config.targets.get(name)?.runner;
+        return runner === undefined ? undefined : { name: runner, slots: config.runners.get(runner)?.slots ?? concurrency };
+      },
+      priority: (step) => priorities.get(step.id) ?? 0,
       policy: (name) => {
         const target = config.targets.get(name);
         const first = target?.retryDelayMs ?? 0;

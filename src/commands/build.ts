@@ -5,7 +5,9 @@
  */
 import type { CliOptions } from '../cli/args.js';
 import { formatCommand, type CommandLine } from '../cli/command-line.js';
-import type { Config } from '../config/config.js';
+import type { Config, Target } from '../config/config.js';
+import type { Plan } from '../plan/plan.js';
+import { createRunners, preflight, runnerFor } from '../run/runners/index.js';
 import { withDependencies } from '../config/graph.js';
 import { Ledger } from '../ledger/ledger.js';
 import { ledgerLocks, type Holder, type LockOwner } from '../ledger/locks.js';
@@ -36,17 +38,25 @@ export async function build(config: Config, options: CliOptions, request: PlanRe
   const command: CommandLine = { targets, force, from, to, concurrency: jobs, config: configPath, noStale };
   const concurrency = options.concurrency ?? config.concurrency;
 
+  const runners = await createRunners(config);
+
   if (options.dryRun) {
     // Writes nothing: the ledger is only read, no run folder; the id only labels BigQuery's
     // coverage queries.
     const history = Ledger.openForRead(config.dir);
     try {
       return await withWarehouse(config, io, newRunId(), false, async (warehouse) => {
-        const { plan, calendar } = await planFromWarehouse(config, warehouse, request, history);
+        const { plan, calendar, shards } = await planFromWarehouse(config, warehouse, request, history);
+        await preflight(runners, pendingTargets(config, plan));
         const estimates = (await warehouse.estimateSql?.(sqlWork(plan))) ?? [];
-        if (options.json) io.out(planJson(plan, estimates));
+        if (options.json) io.out(planJson(plan, shards, estimates));
         else {
-          const header = { roots: request.roots, warehouse: warehouse.description, notice: warehouse.notice, concurrency, rerun: formatCommand(command) };
+          const placement = new Map(
+            pendingTargets(config, plan)
+              .filter((t) => t.runner !== undefined)
+              .map((t) => [t.name, `on ${t.runner} (${runnerFor(runners, t).describe()})`]),
+          );
+          const header = { roots: request.roots, warehouse: warehouse.description, notice: warehouse.notice, concurrency, rerun: formatCommand(command), shards, placement };
           io.out(formatPlan(plan, calendar, header, formatEstimates(estimates, warehouse.bytesCap)));
           const costs = warehouse.costReport?.() ?? [];
           if (costs.length > 0) io.out(['', ...costs.map((l) => `  ${l}`)].join('\n'));
@@ -67,7 +77,9 @@ export async function build(config: Config, options: CliOptions, request: PlanRe
     try {
       return await withWarehouse(config, io, folder.runId, true, async (warehouse) => {
         if (warehouse.notice) io.out(warehouse.notice);
-        for (const o of ledger ? await stopOrphans(ledger) : []) {
+        const cancel = async (runs: readonly string[], executions: readonly string[]) =>
+          (await Promise.all([...runners.values()].map((r) => r.cancelOrphans?.(runs, executions) ?? []))).flat();
+        for (const o of ledger ? await stopOrphans(ledger, cancel) : []) {
           const killed = o.killed > 0 ? `killed ${counted(o.killed, 'step')} it left running` : 'nothing of it was still running';
           io.err(`bftask: ${o.target}: run ${o.runId} (pid ${o.runPid}) died during ${counted(o.attempts, 'step')}: ${killed}; recorded as orphaned`);
         }
@@ -79,6 +91,7 @@ export async function build(config: Config, options: CliOptions, request: PlanRe
             io.out(`✔ nothing to do: ${counted(plan.plan.targets.length, 'target')} complete for ${formatRun(plan.plan.range)}`);
             return 0;
           }
+          await preflight(runners, pendingTargets(config, plan.plan));
           ledger ??= Ledger.openForWrite(config.dir);
           const locks = ledgerLocks(ledger);
           const writes = [...new Set(plan.plan.steps.map((s) => s.target))];
@@ -103,7 +116,7 @@ export async function build(config: Config, options: CliOptions, request: PlanRe
             continue;
           }
           try {
-            return await runPlan({ config, options, request, io, warehouse, folder, planned: plan, command, concurrency, ledger, argv });
+            return await runPlan({ config, options, request, io, warehouse, folder, planned: plan, command, concurrency, ledger, argv, runners });
           } finally {
             locks.release(owner.runId);
           }
@@ -115,6 +128,11 @@ export async function build(config: Config, options: CliOptions, request: PlanRe
   } finally {
     ledger?.close();
   }
+}
+
+/** The targets a plan has steps for. */
+function pendingTargets(config: Config, plan: Plan): Target[] {
+  return [...new Set(plan.steps.map((s) => s.target))].map((n) => config.targets.get(n)).filter((t): t is Target => t !== undefined);
 }
 
 /** `targets pcf, pdc are being built by run 20261125-231847 (pid 8824 on host x, started 10:02, 2h13m ago)`. */

@@ -1,5 +1,5 @@
 /** The validated, normalised config every other module works from. */
-import type { IsoDate, WarehouseConfig } from './types.js';
+import type { IsoDate, RunnerConfig, WarehouseConfig } from './types.js';
 
 export interface Dependency {
   readonly target: string;
@@ -27,7 +27,12 @@ export interface Target {
   /** Sorted by target name, so plans and messages are stable. */
   readonly deps: readonly Dependency[];
   readonly action: Action;
-  readonly shard: number;
+  /** Dates per step at most; `'auto'`: chosen per plan from the ledger's history (plan/estimate.ts). */
+  readonly shard: number | 'auto';
+  /** The pool whose bound this target's steps count against, if any. */
+  readonly pool: string | undefined;
+  /** The runner its steps run on (a name in `runners`); undefined: this machine. */
+  readonly runner: string | undefined;
   readonly concurrency: number | undefined;
   readonly isExcluded: (date: IsoDate) => boolean;
   /** Attempts after the first failure of a step's dates. */
@@ -50,6 +55,9 @@ export interface DataChecks {
   readonly sql?: string | undefined;
 }
 
+/** A validated runner: its config, its bound and its timeout in milliseconds. */
+export type Runner = RunnerConfig & { readonly name: string; readonly slots: number; readonly timeoutMs: number | undefined };
+
 export type Calendar =
   | { readonly kind: 'daily' }
   | { readonly kind: 'dates'; readonly dates: readonly IsoDate[] }
@@ -69,6 +77,10 @@ export interface Config {
   readonly range: Range;
   readonly calendar: Calendar;
   readonly concurrency: number;
+  /** Runners by name, with their timeout in milliseconds. */
+  readonly runners: ReadonlyMap<string, Runner>;
+  /** Bounds shared by groups of targets (a slot reservation, an API's rate limit). */
+  readonly pools: ReadonlyMap<string, number>;
   /** `timestamps`: a date built before an input it reads is stale; `presence`: only missing counts. */
   readonly freshness: 'timestamps' | 'presence';
   readonly targets: ReadonlyMap<string, Target>;

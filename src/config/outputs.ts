@@ -4,15 +4,10 @@
  */
 import path from 'node:path';
 import { isObjectPattern, parseObjectPattern } from '../outputs/pattern.js';
+import { IDENTIFIER, show, TABLE_NAME, type Fail } from './checks.js';
 import { sqlStatements } from './sql-text.js';
 import type { DataChecks, Output, Target } from './config.js';
 import type { WarehouseConfig } from './types.js';
-
-type Fail = (where: string, message: string) => void;
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-export const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*){0,2}$/;
-const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : String(JSON.stringify(v) ?? v));
 
 /** The target's output from `table` + `dateColumn` or `files`. */
 export function checkOutput(raw: Record<string, unknown>, warehouse: WarehouseConfig | undefined, fail: Fail): Output | undefined {

@@ -1,5 +1,6 @@
 /** Checks `retries`, `retryDelay`, `timeout` and `bisect`, at the top level (defaults) and per target. */
 import { parseDuration } from '../util/durations.js';
+import { show } from './checks.js';
 
 export interface Policy {
   readonly retries: number;
@@ -12,7 +13,6 @@ export const DEFAULT_POLICY: Policy = { retries: 0, retryDelayMs: 10_000, timeou
 /** At most this many retries: more is a typo, and a backfill that fails 100 times needs a person. */
 const MAX_RETRIES = 100;
 
-const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : String(JSON.stringify(v) ?? v));
 
 /** Reads the fields from `raw` over `defaults`; each problem goes to `fail(field, message)`. */
 export function checkPolicy(raw: Record<string, unknown>, defaults: Policy, fail: (field: string, message: string) => void): Policy {

@@ -29,6 +29,28 @@ export interface BigQueryWarehouseConfig {
   readonly maxTableWrites?: number;
 }
 
+/**
+ * Where command steps run when not on this machine: a Cloud Run job whose container runs its
+ * arguments (e.g. entrypoint `/usr/bin/env`); each step is one execution with the step's argv
+ * and BFTASK_* variables as overrides.
+ */
+export interface CloudRunJobConfig {
+  readonly kind: 'cloud-run-job';
+  readonly projectId: string;
+  /** The job's region, e.g. `us-west2`. */
+  readonly location: string;
+  /** The job's name. */
+  readonly job: string;
+  /** Executions in flight at once (default 10); they take no slot of the global concurrency. */
+  readonly concurrency?: number;
+  /** A local Cloud Run Admin API server (tests, emulators), e.g. `http://127.0.0.1:8123`: no credentials. */
+  readonly apiEndpoint?: string;
+  /** An execution's timeout when its target sets none (seconds, or `'30m'`); default: the job's own. */
+  readonly timeout?: Duration;
+}
+
+export type RunnerConfig = CloudRunJobConfig;
+
 /** Dates the pipeline runs on: a table's distinct dates, every day, or an explicit list. */
 export type CalendarConfig =
   | 'daily'
@@ -41,10 +63,18 @@ export type DependencyConfig = string | { readonly target: string; readonly look
 interface TargetCommon {
   /** Targets this one reads; see DependencyConfig. */
   readonly deps?: readonly DependencyConfig[];
-  /** At most this many consecutive calendar dates per step (default: the whole run). */
-  readonly shard?: number;
+  /**
+   * At most this many consecutive calendar dates per step (default: the whole run). `'auto'`:
+   * sized from past runs so start-up is about 5% of a step, leaving at least 2 × concurrency
+   * steps in the range (30 without history).
+   */
+  readonly shard?: number | 'auto';
+  /** A pool (see `pools`) whose bound this target's steps share with the pool's other targets. */
+  readonly pool?: string;
   /** At most this many steps of this target at once (default: the global bound). */
   readonly concurrency?: number;
+  /** Run this command target's steps on a runner of `runners` (default: this machine). */
+  readonly runner?: string;
   /** Dates never expected for this target, e.g. a rolling feature's bootstrap days. */
   readonly exclude?: readonly IsoDate[] | ((date: IsoDate) => boolean);
   /** Attempts after a step's first failure (default: the top-level `retries`, else 0). */
@@ -118,6 +148,10 @@ export interface BackfillConfig {
   readonly calendar?: CalendarConfig;
   /** Global bound on steps running at once (default 4; `-j` overrides). */
   readonly concurrency?: number;
+  /** Where command steps can run besides this machine: `{ cloud: cloudRunJob({...}) }`, then `runner: 'cloud'`. */
+  readonly runners?: Readonly<Record<string, RunnerConfig>>;
+  /** Bounds shared by groups of targets: `{ bigquery: 4 }`, then `pool: 'bigquery'` on targets. */
+  readonly pools?: Readonly<Record<string, number>>;
   /**
    * `'timestamps'` (default): like Make, a present date whose inputs were built after it is
    * stale and rebuilt. `'presence'`: only missing (or forced) dates are built.

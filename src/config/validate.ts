@@ -6,30 +6,26 @@ import path from 'node:path';
 import { dateProblem, isIsoDate } from '../util/dates.js';
 import { UsageError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
+import { checkPositive, IDENTIFIER, isPositiveInteger, isRecord, show, TABLE_NAME, type Fail } from './checks.js';
 import { topologicalOrder } from './graph.js';
-import { checkDataChecks, checkOutput, checkSharedOutputs, TABLE_NAME } from './outputs.js';
+import { checkDataChecks, checkOutput, checkSharedOutputs } from './outputs.js';
+import { checkRunners, checkTargetRunner } from './runners-config.js';
+import { checkWarehouse } from './warehouse-config.js';
 import { checkBisect, checkPolicy, DEFAULT_POLICY, type Policy } from './policy.js';
 import { sqlStatements } from './sql-text.js';
 import { COMMANDS, PLACEHOLDERS } from './config.js';
-import type { Action, Calendar, Config, Dependency, Output, Target } from './config.js';
+import type { Action, Calendar, Config, Dependency, Output, Runner, Target } from './config.js';
 import type { IsoDate, WarehouseConfig } from './types.js';
 
 export type Validated = { ok: true; config: Config } | { ok: false; errors: string[] };
 
 const TARGET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'freshness', 'retries', 'retryDelay', 'timeout', 'targets'];
+const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'pools', 'runners', 'freshness', 'retries', 'retryDelay', 'timeout', 'targets'];
 const TARGET_KEYS = [
-  'table', 'dateColumn', 'files', 'minRows', 'check', 'deps', 'run', 'sql', 'shard', 'concurrency', 'exclude', 'retries', 'retryDelay', 'timeout', 'bisect',
+  'table', 'dateColumn', 'files', 'minRows', 'check', 'deps', 'run', 'sql', 'shard', 'concurrency', 'pool', 'runner', 'exclude', 'retries', 'retryDelay',
+  'timeout', 'bisect',
 ];
-const BIGQUERY_KEYS = ['kind', 'projectId', 'location', 'dataset', 'maximumBytesBilled', 'labels', 'apiEndpoint', 'maxTableWrites'];
-const LABEL = /^[a-z][a-z0-9_-]{0,62}$/;
-const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : String(JSON.stringify(v) ?? v));
-const isPositiveInteger = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
 /** Longer lookbacks are a typo: no feature reads 27 years back, and date arithmetic must stay in range. */
 const MAX_LOOKBACK = 10_000;
 
@@ -53,6 +49,17 @@ export function validateConfig(raw: unknown, file: string): Validated {
     else fail('concurrency', `must be a positive integer, got ${show(raw.concurrency)}`);
   }
   const defaults = checkPolicy(raw, DEFAULT_POLICY, fail);
+  const runners = checkRunners(raw.runners, fail);
+  const pools = new Map<string, number>();
+  if (raw.pools !== undefined) {
+    if (!isRecord(raw.pools)) fail('pools', `must be an object of pool names and sizes, got ${show(raw.pools)}`);
+    else {
+      for (const [name, size] of Object.entries(raw.pools)) {
+        if (isPositiveInteger(size)) pools.set(name, size);
+        else fail(`pools.${name}`, `must be a positive integer, got ${show(size)}`);
+      }
+    }
+  }
   let freshness: Config['freshness'] = 'timestamps';
   if (raw.freshness !== undefined) {
     if (raw.freshness === 'timestamps' || raw.freshness === 'presence') freshness = raw.freshness;
@@ -65,7 +72,7 @@ export function validateConfig(raw: unknown, file: string): Validated {
   } else {
     const names = Object.keys(raw.targets);
     for (const name of names.sort()) {
-      const target = checkTarget(name, raw.targets[name], names, warehouse, range, defaults, (field, message) =>
+      const target = checkTarget(name, raw.targets[name], names, { warehouse, range, defaults, pools, runners }, (field, message) =>
         fail(`targets.${name}${field}`, message),
       );
       if (target) targets.set(name, target);
@@ -81,64 +88,9 @@ export function validateConfig(raw: unknown, file: string): Validated {
   }
   if (errors.length > 0 || !warehouse || !range || !calendar) return { ok: false, errors };
   const dir = path.dirname(file);
-  return { ok: true, config: { file, dir, warehouse, range, calendar, concurrency, freshness, targets, order } };
+  return { ok: true, config: { file, dir, warehouse, range, calendar, concurrency, pools, runners, freshness, targets, order } };
 }
 
-type Fail = (where: string, message: string) => void;
-
-function checkWarehouse(raw: unknown, fail: Fail): WarehouseConfig | undefined {
-  if (!isRecord(raw) || typeof raw.kind !== 'string') {
-    fail('warehouse', "must be a warehouse such as sqlite('data/warehouse.db')");
-    return undefined;
-  }
-  if (raw.kind === 'sqlite') {
-    if (typeof raw.path !== 'string' || raw.path === '') {
-      fail('warehouse', `sqlite() needs a file path, got ${show(raw.path)}`);
-      return undefined;
-    }
-    return { kind: 'sqlite', path: raw.path };
-  }
-  if (raw.kind === 'bigquery') return checkBigQuery(raw, fail);
-  fail('warehouse.kind', `unknown warehouse ${show(raw.kind)}: use sqlite(...) or bigquery(...)`);
-  return undefined;
-}
-
-function checkBigQuery(raw: Record<string, unknown>, fail: Fail): WarehouseConfig | undefined {
-  const before = { count: 0 };
-  const note: Fail = (where, message) => {
-    before.count++;
-    fail(`warehouse.${where}`, message);
-  };
-  for (const key of Object.keys(raw)) {
-    if (!BIGQUERY_KEYS.includes(key)) note(key, `unknown field${didYouMean(key, BIGQUERY_KEYS)}`);
-  }
-  if (typeof raw.projectId !== 'string' || !/^[a-z][a-z0-9-:.]{3,}[a-z0-9]$/.test(raw.projectId)) {
-    note('projectId', `must be a Google Cloud project id, got ${show(raw.projectId)}`);
-  }
-  if (typeof raw.location !== 'string' || !/^[A-Za-z0-9-]+$/.test(raw.location)) {
-    note('location', `must be a BigQuery location such as "US" or "europe-west1", got ${show(raw.location)}`);
-  }
-  if (raw.dataset !== undefined && (typeof raw.dataset !== 'string' || !IDENTIFIER.test(raw.dataset))) {
-    note('dataset', `must be a dataset name, got ${show(raw.dataset)}`);
-  }
-  checkPositive(raw.maximumBytesBilled, 'maximumBytesBilled', note);
-  checkPositive(raw.maxTableWrites, 'maxTableWrites', note);
-  if (raw.apiEndpoint !== undefined && (typeof raw.apiEndpoint !== 'string' || !/^https?:\/\/[^\s]+$/.test(raw.apiEndpoint))) {
-    note('apiEndpoint', `must be an http(s) URL, got ${show(raw.apiEndpoint)}`);
-  }
-  if (raw.labels !== undefined) {
-    if (!isRecord(raw.labels)) note('labels', `must be an object of strings, got ${show(raw.labels)}`);
-    else {
-      for (const [key, value] of Object.entries(raw.labels)) {
-        if (!LABEL.test(key)) note(`labels.${key}`, 'a label key is lowercase letters, digits, _ and -, starting with a letter');
-        else if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
-          note(`labels.${key}`, `a label value is lowercase letters, digits, _ and -, got ${show(value)}`);
-        }
-      }
-    }
-  }
-  return before.count > 0 ? undefined : (raw as unknown as WarehouseConfig);
-}
 
 function checkRange(raw: unknown, fail: Fail): { start: IsoDate; end: IsoDate } | undefined {
   if (!isRecord(raw)) {
@@ -188,15 +140,23 @@ function checkCalendar(raw: unknown, fail: Fail): Calendar | undefined {
   return undefined;
 }
 
+/** What a target's checks need from the rest of the config. */
+interface TargetContext {
+  readonly warehouse: WarehouseConfig | undefined;
+  readonly range: { start: IsoDate } | undefined;
+  readonly defaults: Policy;
+  readonly pools: ReadonlyMap<string, number>;
+  readonly runners: ReadonlyMap<string, Runner>;
+}
+
 function checkTarget(
   name: string,
   raw: unknown,
   names: readonly string[],
-  warehouse: WarehouseConfig | undefined,
-  range: { start: IsoDate } | undefined,
-  defaults: Policy,
+  context: TargetContext,
   fail: Fail,
 ): Target | undefined {
+  const { warehouse, range, defaults, pools, runners } = context;
   const before = { count: 0 };
   const note: Fail = (where, message) => {
     before.count++;
@@ -244,15 +204,22 @@ function checkTarget(
   deps.sort((a, b) => (a.target < b.target ? -1 : 1));
 
   const action = checkAction(raw, output, warehouse, note);
-  const shard = checkPositive(raw.shard, '.shard', note) ?? Number.POSITIVE_INFINITY;
+  const shard = raw.shard === 'auto' ? 'auto' : (checkPositive(raw.shard, '.shard', note, " or 'auto'") ?? Number.POSITIVE_INFINITY);
+  let pool: string | undefined;
+  if (raw.pool !== undefined) {
+    if (typeof raw.pool === 'string' && pools.has(raw.pool)) pool = raw.pool;
+    else if (pools.size === 0) note('.pool', `there is no pool ${show(raw.pool)}: declare it in pools, e.g. pools: { ${typeof raw.pool === 'string' && /^\w+$/.test(raw.pool) ? raw.pool : 'bigquery'}: 4 }`);
+    else note('.pool', `unknown pool ${show(raw.pool)}${didYouMean(String(raw.pool), pools.keys()) || ` (pools: ${[...pools.keys()].join(', ')})`}`);
+  }
   const concurrency = checkPositive(raw.concurrency, '.concurrency', note);
   const isExcluded = checkExclude(raw.exclude, name, range, note);
+  const runner = checkTargetRunner(raw.runner, runners, action?.kind === 'command', warehouse, note);
   const policy = checkPolicy(raw, defaults, (field, message) => note(`.${field}`, message));
   const bisect = checkBisect(raw.bisect, (field, message) => note(`.${field}`, message));
   const checks = checkDataChecks(raw, output, warehouse, note);
 
   if (before.count > 0 || !output || !label || !action || !isExcluded || !checks) return undefined;
-  return { name, output, label, deps, action, shard, concurrency, isExcluded, ...policy, bisect, checks };
+  return { name, output, label, deps, action, shard, pool, runner, concurrency, isExcluded, ...policy, bisect, checks };
 }
 
 function checkAction(
@@ -317,13 +284,6 @@ function checkRun(raw: unknown, fail: Fail): string[] | undefined {
     }
   });
   return ok ? (raw as string[]) : undefined;
-}
-
-function checkPositive(raw: unknown, where: string, fail: Fail): number | undefined {
-  if (raw === undefined) return undefined;
-  if (isPositiveInteger(raw)) return raw;
-  fail(where, `must be a positive integer, got ${show(raw)}`);
-  return undefined;
 }
 
 function checkExclude(

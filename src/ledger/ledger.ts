@@ -50,6 +50,8 @@ export interface AttemptRecord extends AttemptStart, Partial<Omit<AttemptEnd, 'o
   readonly id: number;
   /** After a failure: whether it was retried or bisected; undefined when it was final. */
   readonly next: 'retry' | 'bisect' | undefined;
+  /** The remote execution it ran as, if it ran remotely. */
+  readonly execution: string | undefined;
   readonly start: IsoDate;
   readonly end: IsoDate;
   readonly outcome: AttemptOutcome;
@@ -213,6 +215,23 @@ export class Ledger {
     );
   }
 
+  /**
+   * Records an attempt's ending and, when it built its dates, marks them built, in one
+   * transaction: one write to the file per step, and never one without the other.
+   */
+  finishAttempt(id: number, end: AttemptEnd, built?: { target: string; dates: readonly IsoDate[]; runId: string }): void {
+    if (!built) return this.endAttempt(id, end);
+    this.transaction(() => {
+      this.endAttempt(id, end);
+      this.built(built.target, built.dates, built.runId, end.ended);
+    });
+  }
+
+  /** A remote attempt's execution, as soon as it exists: what a later run cancels after a crash. */
+  attemptExecution(id: number, execution: string): void {
+    this.statement('attemptExecution', 'UPDATE attempts SET execution = ? WHERE id = ?').run(execution, id);
+  }
+
   endAttempt(id: number, end: AttemptEnd): void {
     this.statement(
       'endAttempt',
@@ -337,6 +356,7 @@ interface AttemptRow {
   signal: string | null;
   message: string | null;
   next: 'retry' | 'bisect' | null;
+  execution: string | null;
   log: string | null;
 }
 
@@ -372,6 +392,7 @@ function attemptOf(row: AttemptRow): AttemptRecord {
     signal: row.signal ?? undefined,
     message: row.message ?? undefined,
     next: row.next ?? undefined,
+    execution: row.execution ?? undefined,
     process: row.pid === null ? undefined : { host: row.host ?? '', pid: row.pid, started: row.pid_started ?? undefined },
   };
 }

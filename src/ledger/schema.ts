@@ -61,6 +61,10 @@ export const MIGRATIONS: readonly string[] = [
     released INTEGER               -- when the last holder let go: a plan older than this is stale
   ) WITHOUT ROWID;
   `,
+  // 1 -> 2: steps that run remotely are found by their execution's name, not a pid.
+  `
+  ALTER TABLE attempts ADD COLUMN execution TEXT;  -- e.g. projects/p/locations/l/executions/backfill-x7k2p
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IsoDate } from '../config/types.js';
 
+const LIST_FROM = 16;
+
 /** Present dates among `dates`, each with its file's modification time when `withTimes`. */
 export function readLocalFiles(
   pattern: string,
@@ -19,7 +21,9 @@ export function readLocalFiles(
   const name = path.basename(resolved);
   const present = new Map<IsoDate, number | undefined>();
   const time = (file: string) => (withTimes ? statTime(file) : undefined);
-  if (!folder.includes('{date}') && name.split('{date}').length === 2) {
+  // Listing pays off from a few dates on; a post-step check of one date looks it up directly
+  // (listing a folder of 5,000 files after each of 5,000 steps would be quadratic).
+  if (dates.length > LIST_FROM && !folder.includes('{date}') && name.split('{date}').length === 2) {
     let names: Set<string>;
     try {
       names = new Set(fs.readdirSync(folder));

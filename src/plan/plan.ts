@@ -10,6 +10,7 @@ import type { Config, Range, Target } from '../config/config.js';
 import type { IsoDate } from '../config/types.js';
 import { addDays, lowerBound } from '../util/dates.js';
 import { dayNumbers } from './days.js';
+import { DEFAULT_AUTO_SHARD } from './estimate.js';
 import { cutRuns, stepFor, stepsHolding } from './steps.js';
 
 export { parseStepId, stepFor, stepId } from './steps.js';
@@ -39,6 +40,8 @@ export interface PlanInput {
   readonly built?: ReadonlyMap<string, ReadonlyMap<IsoDate, number>>;
   /** Plan from presence alone: nothing is stale (`--no-stale`, `freshness: 'presence'`). */
   readonly presenceOnly?: boolean;
+  /** Dates per step chosen for `shard: 'auto'` targets (see estimate.ts). */
+  readonly shards?: ReadonlyMap<string, number>;
 }
 
 export interface Step {
@@ -209,7 +212,8 @@ function planTarget(target: Target, input: PlanInput, from: IsoDate, upstream: R
     positions.push(i);
   });
 
-  const steps = cutRuns(positions, target.shard).map((run) => {
+  const shard = input.shards?.get(target.name) ?? (target.shard === 'auto' ? DEFAULT_AUTO_SHARD : target.shard);
+  const steps = cutRuns(positions, shard).map((run) => {
     const stepDates = run.map((i) => dates[i] as IsoDate);
     const start = stepDates[0] as IsoDate;
     const end = stepDates[stepDates.length - 1] as IsoDate;

@@ -31,6 +31,8 @@ export function describeFailure(failure: Failure, calendar: readonly IsoDate[]):
       return `ended well, but checking its dates failed: ${failure.message}`;
     case 'error':
       return `failed: ${failure.message}`;
+    case 'remote-failed':
+      return failure.message;
     case 'timed-out':
       return `timed out after ${formatDurationSpec(failure.ms)}`;
     case 'interrupted':

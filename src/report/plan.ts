@@ -14,6 +14,10 @@ export interface PlanHeader {
   readonly concurrency: number;
   /** The command that would run this plan, shown as the next thing to type. */
   readonly rerun: string;
+  /** Dates per step chosen for `shard: 'auto'` targets. */
+  readonly shards?: ReadonlyMap<string, number>;
+  /** Where a target's steps run, when not on this machine: `on cloud (Cloud Run job …)`. */
+  readonly placement?: ReadonlyMap<string, string>;
 }
 
 /** Why a target has pending dates, in a few words: counts per reason, missing dates as ranges. */
@@ -72,7 +76,13 @@ export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: Pla
   }
   if (costs.length > 0) lines.push('', ...costs.map((l) => `  ${l}`));
   for (const t of busy) {
-    lines.push('', `  ${t.name} · ${formatDates(t.pending, calendar)} · ${counted(t.steps.length, 'step')}`);
+    const auto = header.shards?.get(t.name);
+    const where = header.placement?.get(t.name);
+    lines.push(
+      '',
+      `  ${t.name} · ${formatDates(t.pending, calendar)} · ${counted(t.steps.length, 'step')}${where ? ` ${where}` : ''}` +
+        `${auto === undefined ? '' : ` (shard auto: ${counted(auto, 'date')} a step)`}`,
+    );
     const first = t.steps[0]?.action;
     if (first?.kind === 'sql') {
       lines.push(`    SQL, written into ${t.label} for each step's dates (@start, @end):`);
@@ -87,15 +97,17 @@ export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: Pla
 }
 
 /**
- * The machine plan: every selected target, dates sorted, each step's argv (or SQL); on BigQuery,
- * each SQL target's `estimatedBytes` (billed, from dry runs) and the dates over the cap.
+ * The machine plan: every selected target, dates sorted, each step's argv (or SQL); the step size
+ * chosen for `shard: 'auto'`; on BigQuery, each SQL target's `estimatedBytes` (billed, from dry
+ * runs) and the dates over the cap.
  */
-export function planJson(plan: Plan, estimates: readonly SqlEstimate[] = []): string {
+export function planJson(plan: Plan, shards: ReadonlyMap<string, number> = new Map(), estimates: readonly SqlEstimate[] = []): string {
   const estimated = new Map(estimates.map((e) => [e.target, e]));
   return JSON.stringify({
     targets: plan.targets.map((t) => ({
       name: t.name,
       table: t.label,
+      ...(shards.has(t.name) ? { shard: shards.get(t.name) } : {}),
       pending: t.pending,
       reasons: Object.fromEntries(t.pending.map((d, i) => [d, t.reasons[i]])),
       ...estimateJson(estimated.get(t.name)),

@@ -21,6 +21,8 @@ export type Failure =
   | { readonly reason: 'check-failed'; readonly message: string }
   /** Something between bftask and the step broke (its log could not be written, a client threw). */
   | { readonly reason: 'error'; readonly message: string }
+  /** A remote execution (Cloud Run) failed, or could not be started: its name and why, in one line. */
+  | { readonly reason: 'remote-failed'; readonly message: string }
   /** It ran past its target's `timeout` and its process group was killed. */
   | { readonly reason: 'timed-out'; readonly ms: number }
   /** Killed because bftask itself was interrupted. */

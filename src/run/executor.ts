@@ -5,12 +5,12 @@
  * built. A failure holds back only the dates that read it: a dependent step runs its other
  * dates. With --fail-fast, nothing new starts after the first final failure.
  */
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { IsoDate } from '../config/types.js';
 import { parseStepId, type Plan, type Step } from '../plan/plan.js';
 import { addDays } from '../util/dates.js';
 import { messageOf } from '../util/errors.js';
 import type { Failure, Piece, RunEvent, StepOutcome } from './events.js';
+import { Scheduler } from './scheduler.js';
 
 /** How one target's failures are handled. */
 export interface FailurePolicy {
@@ -27,6 +27,13 @@ export interface ExecuteOptions {
   readonly concurrency: number;
   /** A target's own bound, if it has one. */
   readonly targetConcurrency: (target: string) => number | undefined;
+  /** The pool a target belongs to, and each pool's bound. */
+  readonly poolOf?: (target: string) => string | undefined;
+  readonly poolSize?: (pool: string) => number | undefined;
+  /** A remote runner a target's steps run on, with its own bound (they take no global slot). */
+  readonly runnerOf?: (target: string) => { readonly name: string; readonly slots: number } | undefined;
+  /** Which ready step starts first: higher first (its critical path); default plan order. */
+  readonly priority?: (step: Step) => number;
   readonly policy: (target: string) => FailurePolicy;
   /** How many days before a date `target` reads of `upstream` (0: the same date only). */
   readonly lookback: (target: string, upstream: string) => number;
@@ -53,19 +60,18 @@ export interface AttemptContext {
 export async function execute(options: ExecuteOptions): Promise<Map<string, StepOutcome>> {
   const { plan, signal } = options;
   const now = options.now ?? Date.now;
-  const global = pLimit(options.concurrency);
-  const perTarget = new Map<string, LimitFunction>();
-  const limitFor = (target: string): LimitFunction => {
-    let limit = perTarget.get(target);
-    if (!limit) {
-      limit = pLimit(options.targetConcurrency(target) ?? options.concurrency);
-      perTarget.set(target, limit);
-    }
-    return limit;
+  const scheduler = new Scheduler({
+    global: options.concurrency,
+    target: options.targetConcurrency,
+    pool: (name) => options.poolSize?.(name),
+    runner: (name) => remoteSlots.get(name),
+  });
+  const remoteSlots = new Map<string, number>();
+  const slot = <T>(planned: Step, work: () => Promise<T>): Promise<T> => {
+    const runner = options.runnerOf?.(planned.target);
+    if (runner) remoteSlots.set(runner.name, runner.slots);
+    return scheduler.run({ target: planned.target, pool: options.poolOf?.(planned.target), priority: options.priority?.(planned) ?? 0, runner: runner?.name }, work);
   };
-  // The target's slot is taken before the global one, so a step waiting on its own target
-  // never holds a global slot that another target could use.
-  const slot = <T>(target: string, work: () => Promise<T>): Promise<T> => limitFor(target)(() => global(work));
   let stopped = false;
 
   /**
@@ -74,7 +80,7 @@ export async function execute(options: ExecuteOptions): Promise<Map<string, Step
    * the slot is released, or a queued step would start in between.
    */
   const attemptOnce = (planned: Step, step: Step, attempt: number, final: boolean) =>
-    slot(step.target, async () => {
+    slot(planned, async () => {
       if (signal.aborted || stopped) return undefined;
       const log = options.logFile(step, attempt);
       options.emit({ type: 'attempt-started', step, planned, attempt, log });

@@ -21,10 +21,27 @@ export interface Orphaned {
 const GRACE_MS = 5_000;
 const POLL_MS = 50;
 
-export async function stopOrphans(ledger: Ledger, graceMs = GRACE_MS): Promise<Orphaned[]> {
+/**
+ * `cancelRemote` stops remote executions of the dead runs (Cloud Run): those their attempts
+ * recorded and those that carry their run id; it returns the names it cancelled.
+ */
+export async function stopOrphans(
+  ledger: Ledger,
+  cancelRemote?: (runs: readonly string[], executions: readonly string[]) => Promise<string[]>,
+  graceMs = GRACE_MS,
+): Promise<Orphaned[]> {
   const dead = new Map(ledger.runningRuns().filter((r) => isRunning(r.process) === false).map((r) => [r.id, r]));
   if (dead.size === 0) return [];
   const orphans = ledger.runningAttempts().filter(({ run }) => dead.has(run.id));
+  const recorded = orphans.flatMap(({ attempt }) => (attempt.execution ? [attempt.execution] : []));
+  const cancelled = new Set((await cancelRemote?.([...dead.keys()], recorded)) ?? []);
+  // Executions cancelled that no attempt recorded (the crash came between jobs.run and the
+  // record): each stands for one attempt of its run that recorded neither pid nor execution.
+  let unrecorded = [...cancelled].filter((name) => !recorded.includes(name)).length;
+  const remoteKilled = new Set<number>();
+  for (const { attempt } of orphans) {
+    if (attempt.execution ? cancelled.has(attempt.execution) : !attempt.process && unrecorded > 0 && unrecorded--) remoteKilled.add(attempt.id);
+  }
   const alive = orphans.filter(({ attempt }) => attempt.process && groupAlive(attempt.process));
   const groups = alive.map(({ attempt }) => attempt.process as ProcessRef);
   for (const group of groups) signalGroup(group.pid, 'SIGTERM');
@@ -36,11 +53,15 @@ export async function stopOrphans(ledger: Ledger, graceMs = GRACE_MS): Promise<O
   const report = new Map<string, { runId: string; runPid: number; target: string; attempts: number; killed: number }>();
   ledger.transaction(() => {
     for (const { attempt, run } of orphans) {
-      const killed = alive.some((a) => a.attempt.id === attempt.id);
+      const killed = alive.some((a) => a.attempt.id === attempt.id) || remoteKilled.has(attempt.id);
       ledger.endAttempt(attempt.id, {
         outcome: 'orphaned',
         ended,
-        message: killed ? `run ${run.id} died; its process group was still running and was killed` : `run ${run.id} died`,
+        message: remoteKilled.has(attempt.id)
+          ? `run ${run.id} died; its execution${attempt.execution ? ` ${attempt.execution}` : ''} was cancelled`
+          : killed
+            ? `run ${run.id} died; its process group was still running and was killed`
+            : `run ${run.id} died`,
       });
       const key = `${run.id} ${attempt.target}`;
       const entry = report.get(key) ?? { runId: run.id, runPid: run.process.pid, target: attempt.target, attempts: 0, killed: 0 };

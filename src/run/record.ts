@@ -43,15 +43,14 @@ export function recorder(ledger: Ledger, runId: string, config: Config, context:
           log,
           signal,
           timeoutMs: target?.timeoutMs,
-          onSpawn: (pid) => ledger.attemptSpawned(id, { host, pid, started: processStart(pid) }),
+          onStart: (where) =>
+            'pid' in where ? ledger.attemptSpawned(id, { host, pid: where.pid, started: processStart(where.pid) }) : ledger.attemptExecution(id, where.execution),
         });
       } catch (error) {
         ledger.endAttempt(id, { outcome: 'failed', ended: Date.now(), message: String(error) });
         throw error;
       }
-      const ended = Date.now();
-      ledger.endAttempt(id, endOf(failure, ended));
-      if (!failure) ledger.built(step.target, step.dates, runId, ended);
+      ledger.finishAttempt(id, endOf(failure, Date.now()), failure ? undefined : { target: step.target, dates: step.dates, runId });
       return failure;
     },
     event(event) {
@@ -104,6 +103,7 @@ function endOf(failure: Failure | undefined, ended: number): AttemptEnd {
         message: failure.thin.map((t) => `${t.date} ${describeShortfall(t.shortfall, failure.target)}`).join(', '),
       };
     case 'spawn-failed':
+    case 'remote-failed':
     case 'sql-failed':
     case 'check-failed':
     case 'error':

@@ -7,11 +7,15 @@ import type { Step } from '../plan/plan.js';
 import { messageOf } from '../util/errors.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Failure } from './events.js';
-import { spawnStep } from './spawn.js';
+import type { Runner, StepRun } from './runners/runner.js';
 
 export interface StepContext {
   readonly config: Config;
+  /** The run's id, given to steps as BFTASK_RUN. */
+  readonly runId: string;
   readonly warehouse: Warehouse;
+  /** Where a command target's steps run. */
+  readonly runnerFor: (target: Target) => Runner;
   /** Re-reads the step's dates from the target's output: which are present, and which of those fail a data check. */
   readonly presentAfter: (target: Target, step: Step) => Promise<StepCoverage>;
 }
@@ -29,8 +33,8 @@ export interface AttemptOptions {
   readonly signal: AbortSignal;
   /** The target's timeout: past it the step's process group is killed. */
   readonly timeoutMs?: number | undefined;
-  /** Called with the pid of the step's process (its group's leader) as soon as it exists. */
-  readonly onSpawn?: ((pid: number) => void) | undefined;
+  /** Where the step runs, as soon as known: its process group's leader, or its remote execution. */
+  readonly onStart?: StepRun['onStart'];
 }
 
 /** `<logDir>/<target>/<start>_<end>.log`, and `.attempt2.log` and so on for retries. */
@@ -39,9 +43,17 @@ export function stepLogFile(logDir: string, step: Step, attempt = 1): string {
 }
 
 /** The variables a step's command sees besides the inherited environment. */
-export function stepEnv(target: Target, step: Step, warehouseEnv: Readonly<Record<string, string>>, configDir: string): Record<string, string> {
+export function stepEnv(
+  target: Target,
+  step: Step,
+  warehouseEnv: Readonly<Record<string, string>>,
+  runId: string,
+  configDir: string,
+): Record<string, string> {
   return {
     ...warehouseEnv,
+    // Which run started it: also how a remote execution left behind by a crash is recognised.
+    BFTASK_RUN: runId,
     BFTASK_TARGET: target.name,
     BFTASK_TABLE: target.label,
     BFTASK_START: step.start,
@@ -93,21 +105,24 @@ async function perform(context: StepContext, target: Target, step: Step, options
       target: target.name,
       logFile,
       signal,
-      onSpawn: options.onSpawn,
+      onSpawn: (pid) => options.onStart?.({ pid }),
     });
     if (signal.aborted || outcome?.interrupted) return { reason: 'interrupted' };
     return outcome && { reason: 'sql-failed', message: outcome.message };
   }
-  const outcome = await spawnStep({
+  const outcome = await context.runnerFor(target).run({
     argv: action.argv,
     cwd: context.config.dir,
-    env: stepEnv(target, step, context.warehouse.stepEnv(), context.config.dir),
+    env: stepEnv(target, step, context.warehouse.stepEnv(), context.runId, context.config.dir),
     logFile,
     signal,
-    onSpawn: options.onSpawn,
+    timeoutMs: options.timeoutMs,
+    onStart: options.onStart,
   });
   if (signal.aborted) return { reason: 'interrupted' };
   switch (outcome.kind) {
+    case 'remote-failed':
+      return { reason: 'remote-failed', message: outcome.message };
     case 'spawn-failed':
       return { reason: 'spawn-failed', message: outcome.message };
     case 'signal':

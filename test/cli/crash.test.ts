@@ -1,8 +1,10 @@
 // bftask killed at any moment: kill -9 (no chance to clean up) and Ctrl-C, each followed by a
 // plain re-run, end with every date built exactly once and nothing of the dead run running.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'vitest';
 import { configSource, type Project } from '../rig.js';
-import { days, isAlive, projectMaker, waitFor } from './util.js';
+import { commandLine, days, descendants, hasExited, isAlive, projectMaker, waitFor } from './util.js';
 
 const RANGE = ['2024-01-01', '2024-01-04'] as const;
 const ALL = days(...RANGE);
@@ -42,7 +44,7 @@ describe.concurrent('crashes', () => {
     const p = project({ 'backfill.config.ts': config(150) });
     const run = p.spawn([]);
     onTestFinished(() => {
-      if (run.exitCode === undefined) run.kill('SIGKILL');
+      if (!hasExited(run)) run.kill('SIGKILL');
     });
     await waitFor(`${moment} events`, () => p.events().length >= moment || run.exitCode !== undefined, 30_000);
     run.kill('SIGKILL');
@@ -58,7 +60,7 @@ describe.concurrent('crashes', () => {
     const p = project({ 'backfill.config.ts': config(60_000).replaceAll("'--sleep'", "'--grandchild', '--sleep'") });
     const run = p.spawn([]);
     onTestFinished(() => {
-      if (run.exitCode === undefined) run.kill('SIGKILL');
+      if (!hasExited(run)) run.kill('SIGKILL');
     });
     let out = '';
     run.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -86,7 +88,7 @@ describe.concurrent('crashes', () => {
     const p = project({ 'backfill.config.ts': config(60_000).replaceAll("'--sleep'", "'--grandchild', '--sleep'") });
     const run = p.spawn([]);
     onTestFinished(() => {
-      if (run.exitCode === undefined) run.kill('SIGKILL');
+      if (!hasExited(run)) run.kill('SIGKILL');
     });
     await waitFor('four steps with their children', () => p.events().filter((e) => e.event === 'child').length >= 4, 30_000);
     run.kill('SIGINT');
@@ -103,6 +105,29 @@ describe.concurrent('crashes', () => {
     const rerun = await p.bftask([]);
     expect(rerun.code, rerun.stdout).toBe(0);
     expect(rerun.stderr).toBe('');
+    expectBuiltOnce(expect, p);
+  });
+
+  it('the step launcher killed mid-run: its steps fail and are stopped, later steps start without it, a re-run completes', async ({ expect, onTestFinished }) => {
+    const p = project({ 'backfill.config.ts': config(0).replaceAll("'--sleep', '0'", "'--sleep', '0', '--wait-for', 'release:2024-01-01'") });
+    const run = p.spawn(['-j', '2', '--reporter', 'lines']);
+    onTestFinished(() => {
+      if (!hasExited(run)) run.kill('SIGKILL');
+    });
+    await waitFor('two steps to start', () => p.events().filter((e) => e.event === 'start').length >= 2, 30_000);
+    const launcher = descendants(run.pid as number).find((pid) => commandLine(pid).includes('launcher-main'));
+    expect(launcher).toBeDefined();
+    const first = p.events().map((e) => e.pid);
+    process.kill(launcher as number, 'SIGKILL');
+    await waitFor('the running steps to be stopped', () => !first.some(isAlive), 30_000);
+    // Later steps start, now from bftask itself; let them finish.
+    fs.appendFileSync(path.join(p.dir, 'events.log'), `${JSON.stringify({ event: 'start', target: 'release', start: '2024-01-01' })}\n`);
+    const result = await run;
+    expect(result.exitCode).toBe(1);
+    expect(String(result.stdout)).toContain('failed to start: the step launcher exited unexpectedly');
+    p.write('backfill.config.ts', config(0));
+    const rerun = await p.bftask([]);
+    expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
     expectBuiltOnce(expect, p);
   });
 });

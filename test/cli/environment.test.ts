@@ -40,6 +40,9 @@ describe.concurrent('the step environment', () => {
       .map((l) => JSON.parse(l) as EnvDump)
       .sort((x, y) => (x.env.BFTASK_START ?? '').localeCompare(y.env.BFTASK_START ?? ''));
     const dir = fs.realpathSync(p.dir);
+    // Every step of one run gets that run's id: the name of its log folder.
+    const run = path.basename(fs.readlinkSync(path.join(p.dir, '.bftask', 'logs', 'latest')));
+    expect(run).toMatch(/^\d{8}-\d{6}/);
     expect(dumps).toEqual(
       steps.map((s) => ({
         cwd: dir,
@@ -50,6 +53,7 @@ describe.concurrent('the step environment', () => {
           BFTASK_END: s.end,
           BFTASK_DATES: days(s.start, s.end).join(','),
           BFTASK_WAREHOUSE: path.join(dir, 'data', 'warehouse.db'),
+          BFTASK_RUN: run,
         },
       })),
     );

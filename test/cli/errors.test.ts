@@ -88,7 +88,7 @@ const CASES: Case[] = [
     name: 'shard 0',
     config: withTargets(`{ a: { table: 'a_t', dateColumn: 'd', run: proc('a_t'), shard: 0 } }`),
     args: [],
-    says: 'targets.a.shard: must be a positive integer, got 0',
+    says: "targets.a.shard: must be a positive integer or 'auto', got 0",
   },
   {
     name: 'concurrency -1',
@@ -154,7 +154,7 @@ describe.concurrent('usage and config errors', () => {
     const lines = result.stderr.split('\n').filter(Boolean);
     expect(lines).toHaveLength(2);
     expect(lines.every((l) => l.startsWith('bftask: '))).toBe(true);
-    expect(lines.some((l) => l.includes('targets.a.shard: must be a positive integer, got 0'))).toBe(true);
+    expect(lines.some((l) => l.includes("targets.a.shard: must be a positive integer or 'auto', got 0"))).toBe(true);
     expect(lines.some((l) => l.includes('targets.b.deps[0]: unknown target "aa"'))).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../src/ledger/schema.js';
 import { configSource } from '../rig.js';
 import { projectMaker } from './util.js';
 
@@ -65,7 +66,7 @@ describe.concurrent('the ledger', () => {
       const db = new Database(file);
       db.pragma('user_version = 99');
       db.close();
-    }, 'was written by a newer bftask (ledger schema 99; this one knows 1): upgrade bftask, or move the file aside to start a new ledger'],
+    }, `was written by a newer bftask (ledger schema 99; this one knows ${SCHEMA_VERSION}): upgrade bftask, or move the file aside to start a new ledger`],
   ] as const)('a ledger %s: one line, exit 2, for runs, reads and builds; nothing run', async ([, spoil, message], { expect }) => {
     const p = project({ 'backfill.config.ts': twoTargets });
     fs.mkdirSync(path.join(p.dir, '.bftask'));

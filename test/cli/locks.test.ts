@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'vitest';
 import { configSource, type Project } from '../rig.js';
-import { days, isAlive, projectMaker, waitFor } from './util.js';
+import { days, hasExited, isAlive, projectMaker, waitFor } from './util.js';
 
 const RANGE = ['2024-01-01', '2024-01-04'] as const;
 const ALL = days(...RANGE);
@@ -26,7 +26,7 @@ describe.concurrent('locks', () => {
     const p = project({ 'backfill.config.ts': config(30_000) });
     const first = p.spawn([]);
     onTestFinished(() => {
-      if (first.exitCode === undefined) first.kill('SIGKILL');
+      if (!hasExited(first)) first.kill('SIGKILL');
     });
     await waitFor('the first run to start a step', () => p.events().some((e) => e.event === 'child'), 20_000);
 
@@ -60,7 +60,7 @@ describe.concurrent('locks', () => {
     const p = project({ 'backfill.config.ts': config(0, "'--wait-for', 'c:2024-01-01'") });
     const first = p.spawn(['a']);
     onTestFinished(() => {
-      if (first.exitCode === undefined) first.kill('SIGKILL');
+      if (!hasExited(first)) first.kill('SIGKILL');
     });
     await waitFor('a to start', () => p.events().some((e) => e.target === 'a' && e.event === 'start'), 30_000);
     const second = await p.bftask(['c']);
@@ -76,12 +76,12 @@ describe.concurrent('locks', () => {
     const p = project({ 'backfill.config.ts': config(0, "'--wait-for', 'release:2024-01-01'") });
     const first = p.spawn(['a']);
     onTestFinished(() => {
-      if (first.exitCode === undefined) first.kill('SIGKILL');
+      if (!hasExited(first)) first.kill('SIGKILL');
     });
     await waitFor('a to start', () => p.events().some((e) => e.target === 'a' && e.event === 'start'), 30_000);
     const second = p.spawn(['b', '--wait']);
     onTestFinished(() => {
-      if (second.exitCode === undefined) second.kill('SIGKILL');
+      if (!hasExited(second)) second.kill('SIGKILL');
     });
     let said = '';
     second.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));

@@ -3,7 +3,7 @@
 // the run still supervises its steps to the end (Ctrl-C after it kills them).
 import { describe, it } from 'vitest';
 import { configSource, PROCESSOR } from '../rig.js';
-import { datesIn, days, isAlive, projectMaker, waitFor } from './util.js';
+import { datesIn, days, hasExited, isAlive, projectMaker, waitFor } from './util.js';
 
 const RANGE = ['2024-01-01', '2024-01-06'] as const;
 const ALL = days(...RANGE);
@@ -37,7 +37,7 @@ describe.concurrent('an error while checking a step', () => {
     const p = project({ 'backfill.config.ts': config(", '--sleep', '20000', '--grandchild'") });
     const run = p.spawn([]);
     onTestFinished(() => {
-      if (run.exitCode === undefined) run.kill('SIGKILL');
+      if (!hasExited(run)) run.kill('SIGKILL');
     });
     let out = '';
     run.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));

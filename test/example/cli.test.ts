@@ -82,7 +82,7 @@ describe('the example through the CLI', () => {
       for (const date of [...gameDates, 'end']) {
         if (date !== 'end' && !excluded.has(date)) run++;
         else if (run > 0) {
-          steps += Math.ceil(run / (target.shard ?? run));
+          steps += Math.ceil(run / (typeof target.shard === 'number' ? target.shard : run));
           run = 0;
         }
       }

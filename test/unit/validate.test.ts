@@ -45,7 +45,7 @@ describe('validateConfig', () => {
     ['run as a shell string', (c) => (c.targets.pcf!.run = 'job --start {start}'), "targets.pcf.run: must be an argv array such as ['python3', 'job.py', '--start-date', '{start}'], not a shell string"],
     ['unknown placeholder', (c) => (c.targets.pcf!.run = ['job', '--day={date}']), 'targets.pcf.run[1]: unknown placeholder {date}: use {start}, {end}, {target}, {table}'],
     ['two targets, one table', (c) => (c.targets.pcf!.table = 'psza_t'), 'targets.psza: writes psza_t, which targets.pcf writes too'],
-    ['shard 0', (c) => (c.targets.pcf!.shard = 0), 'targets.pcf.shard: must be a positive integer, got 0'],
+    ['shard 0', (c) => (c.targets.pcf!.shard = 0), "targets.pcf.shard: must be a positive integer or 'auto', got 0"],
     ['negative concurrency', (c) => (c.targets.pcf!.concurrency = -1), 'targets.pcf.concurrency: must be a positive integer, got -1'],
     ['negative lookback', (c) => (c.targets.pcf!.deps = [{ target: 'psza', lookback: -1 }]), 'targets.pcf.deps[0].lookback: must be a whole number of days (0 or more), got -1'],
     ['fractional lookback', (c) => (c.targets.pcf!.deps = [{ target: 'psza', lookback: 1.5 }]), 'targets.pcf.deps[0].lookback: must be a whole number of days (0 or more), got 1.5'],

@@ -2,8 +2,7 @@
 import { BigQuery } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
 import type { BigQueryWarehouseConfig } from '../../config/types.js';
-
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1', '0.0.0.0']);
+import { isLocalEndpoint } from '../../util/endpoints.js';
 
 /**
  * The emulator or test server in use, if any: BIGQUERY_EMULATOR_HOST when set, else
@@ -22,15 +21,6 @@ export function usesGoogle(config: BigQueryWarehouseConfig, env = process.env): 
   return emulatorEndpoint(config, env) === undefined;
 }
 
-function isLocal(endpoint: string): boolean {
-  try {
-    const { hostname } = new URL(endpoint.includes('://') ? endpoint : `http://${endpoint}`);
-    return LOCAL_HOSTS.has(hostname) || hostname.startsWith('127.');
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Application Default Credentials in production. An endpoint on this machine gets no
  * credentials at all, so nothing probes the metadata server or asks for a token. The library's
@@ -38,7 +28,7 @@ function isLocal(endpoint: string): boolean {
  */
 export function createClient(config: BigQueryWarehouseConfig): BigQuery {
   const endpoint = emulatorEndpoint(config);
-  const local = endpoint !== undefined && isLocal(endpoint);
+  const local = endpoint !== undefined && isLocalEndpoint(endpoint);
   return new BigQuery({
     projectId: config.projectId,
     location: config.location,
