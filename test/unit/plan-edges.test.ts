@@ -3,9 +3,11 @@ import type { Config } from '../../src/config/config.js';
 import type { TargetConfig } from '../../src/config/types.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { parseStepId, plan, planningStart, reachBack, stepFor, stepId, type PlanInput } from '../../src/plan/plan.js';
-import { eachDay } from '../../src/util/dates.js';
-
-/** The planner's edges, beyond the everyday rules in plan.test.ts. */
+/**
+ * The planner's edges, beyond the everyday rules in plan.test.ts. Configs are built inside each
+ * test, never while the file loads: Stryker must rerun every test, in a fresh process, for a
+ * mutant of code that runs at load time.
+ */
 
 const run = ['job', '{start}', '{end}'];
 
@@ -20,7 +22,7 @@ function configOf(targets: Record<string, Partial<TargetConfig>>): Config {
   return result.config;
 }
 
-const JAN = eachDay('2024-01-01', '2024-01-10');
+const JAN = Array.from({ length: 10 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')}`);
 const allBut = (...dates: string[]) => JAN.filter((d) => !dates.includes(d));
 
 /** A plan of every target over JAN unless `input` says otherwise. */
@@ -39,7 +41,7 @@ function planWith(config: Config, input: Partial<PlanInput> & { present?: PlanIn
 const presentOf = (dates: Record<string, string[]>) => new Map(Object.entries(dates).map(([k, v]) => [k, new Set(v)]));
 
 describe('reachBack', () => {
-  const config = configOf({
+  const chain = () => configOf({
     a: {},
     b: { deps: [{ target: 'a', lookback: 2 }] },
     c: { deps: [{ target: 'b', lookback: 3 }, { target: 'a', lookback: 1 }] },
@@ -52,12 +54,12 @@ describe('reachBack', () => {
     ['ignores dependents outside the selection', ['a', 'b'], { a: 2, b: 0 }],
     ['a target alone reaches back 0 days', ['a'], { a: 0 }],
   ])('%s', (_, selection, expected) => {
-    expect(Object.fromEntries(reachBack(config, new Set(selection)))).toEqual(expected);
+    expect(Object.fromEntries(reachBack(chain(), new Set(selection)))).toEqual(expected);
   });
 
   it('a build of the upstream target alone does not plan the history its dependents would read', () => {
     const narrowed = plan({
-      config,
+      config: chain(),
       selection: new Set(['a']),
       range: { start: '2024-01-06', end: '2024-01-10' },
       floor: '2024-01-01',
@@ -171,14 +173,14 @@ describe('plan', () => {
 });
 
 describe('stepFor', () => {
-  const target = configOf({ a: {} }).targets.get('a')!;
+  const target = () => configOf({ a: {} }).targets.get('a')!;
 
   it('a step with no dates is an internal error', () => {
-    expect(() => stepFor(target, [], [])).toThrow('Internal error: a step of a with no dates');
+    expect(() => stepFor(target(), [], [])).toThrow('Internal error: a step of a with no dates');
   });
 
   it('narrows to the dates given, keeping the needs given', () => {
-    expect(stepFor(target, ['2024-01-03', '2024-01-04'], ['x:2024-01-01_2024-01-04'])).toEqual({
+    expect(stepFor(target(), ['2024-01-03', '2024-01-04'], ['x:2024-01-01_2024-01-04'])).toEqual({
       id: 'a:2024-01-03_2024-01-04',
       target: 'a',
       start: '2024-01-03',
