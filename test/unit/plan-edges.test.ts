@@ -118,7 +118,7 @@ describe('step ids', () => {
     'a:2024-01-01_2024-ab-02',
     // A target name never holds a line break: the whole text must be one id.
     'x\na:2024-01-01_2024-01-02',
-  ])('parseStepId rejects %s', (id) => {
+  ])('parseStepId rejects %j', (id) => {
     expect(() => parseStepId(id)).toThrow(`Internal error: not a step id: ${id}`);
   });
 });
