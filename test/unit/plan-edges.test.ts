@@ -172,6 +172,41 @@ describe('plan', () => {
   });
 });
 
+describe('staleness edges', () => {
+  const times = (t: number, except: Record<string, number> = {}) => new Map(JAN.map((d) => [d, except[d] ?? t]));
+
+  it('a target whose every date is excluded plans nothing, whatever the build times', () => {
+    const config = configOf({ a: {}, b: { deps: ['a'], exclude: JAN } });
+    const p = planWith(config, { present: presentOf({ a: JAN, b: [] }), built: new Map([['a', times(30)], ['b', times(20)]]) });
+    expect(p.targets.map((t) => [t.name, t.expected, t.pending])).toEqual([
+      ['a', JAN, []],
+      ['b', [], []],
+    ]);
+  });
+
+  it('a missing or forced date keeps that reason even when its inputs are newer', () => {
+    const config = configOf({ a: {}, b: { deps: ['a'] } });
+    const p = planWith(config, {
+      present: presentOf({ a: JAN, b: allBut('2024-01-02') }),
+      force: new Set(['b']),
+      built: new Map([['a', times(30)], ['b', times(20)]]),
+    });
+    const b = p.targets.find((t) => t.name === 'b')!;
+    expect(b.reasons).toEqual(JAN.map((d) => (d === '2024-01-02' ? 'missing' : 'forced')));
+  });
+
+  it('an input newer than the start of the window, just before --from, makes the first dates stale', () => {
+    const config = configOf({ a: {}, b: { deps: [{ target: 'a', lookback: 2 }] } });
+    const p = planWith(config, {
+      range: { start: '2024-01-06', end: '2024-01-10' },
+      floor: '2024-01-01',
+      present: presentOf({ a: JAN, b: JAN }),
+      built: new Map([['a', times(10, { '2024-01-05': 30 })], ['b', times(20)]]),
+    });
+    expect(p.targets.find((t) => t.name === 'b')?.pending).toEqual(['2024-01-06', '2024-01-07']);
+  });
+});
+
 describe('stepFor', () => {
   const target = () => configOf({ a: {} }).targets.get('a')!;
 
