@@ -95,6 +95,16 @@ describe('explain', () => {
       { target: 'b', date: '2024-01-05', status: 'pending', reason: 'stale', built: 20, input: { target: 'a', date: '2024-01-04', built: 40 } },
     ],
     [
+      'a stale date whose newest input is the same date, after inputs with no known time',
+      {
+        targets: { a: {}, b: { deps: [{ target: 'a', lookback: 2 }] } },
+        built: { a: { '2024-01-04': 15, '2024-01-05': 40 }, b: { '*': 50, '2024-01-05': 20 } },
+      },
+      'b',
+      '2024-01-05',
+      { target: 'b', date: '2024-01-05', status: 'pending', reason: 'stale', built: 20, input: { target: 'a', date: '2024-01-05', built: 40 } },
+    ],
+    [
       'on a tie, the stale date names the first input by name, then date',
       {
         targets: { a: {}, z: {}, b: { deps: [{ target: 'a', lookback: 2 }, 'z'] } },
@@ -162,8 +172,9 @@ describe('explain', () => {
       },
     ],
     [
+      // a is pending only before c's window (01-05): b is the input.
       'the first dependency whose window holds a pending date',
-      { targets: { a: {}, b: {}, c: { deps: ['a', 'b'] } }, missing: { b: ['2024-01-05'] } },
+      { targets: { a: {}, b: {}, c: { deps: ['a', 'b'] } }, missing: { a: ['2024-01-02'], b: ['2024-01-05'] } },
       'c',
       '2024-01-05',
       {
@@ -179,6 +190,12 @@ describe('explain', () => {
     expect(why(s, target, date)).toEqual(expected);
   });
 
+  it('without build times, a present date is up to date with no time', () => {
+    const { input, plan: p } = setup({ targets: { a: {} } });
+    const { built: _, ...withoutTimes } = input;
+    expect(explain(withoutTimes, p, 'a', '2024-01-02')).toEqual({ target: 'a', date: '2024-01-02', status: 'up-to-date', built: undefined });
+  });
+
   it('a target outside the plan is an internal error', () => {
     const { input, plan: p } = setup({ targets: { a: {} } });
     expect(() => explain(input, p, 'ghost', '2024-01-02')).toThrow('Internal error: ghost is not in the plan');
@@ -188,6 +205,10 @@ describe('explain', () => {
 
   it('inputs that disagree with the plan are internal errors', () => {
     const stale = setup({ targets: { a: {}, b: { deps: ['a'] } }, built: { a: { '*': 10, '2024-01-05': 40 }, b: { '*': 20 } } });
+    const { built: _, ...withoutTimes } = stale.input;
+    expect(() => explain(withoutTimes, stale.plan, 'b', '2024-01-05')).toThrow(
+      'Internal error: b 2024-01-05 is stale without a newer input',
+    );
     expect(() => explain({ ...stale.input, built: new Map() }, stale.plan, 'b', '2024-01-05')).toThrow(
       'Internal error: b 2024-01-05 is stale without a newer input',
     );
