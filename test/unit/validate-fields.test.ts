@@ -187,6 +187,16 @@ describe('one problem, one message', () => {
     ['a run whose program is a number', (c) => (c.targets.pcf!.run = [5]), ['targets.pcf.run[0]: must be a non-empty string, got 5']],
     ['a run argument that is a number', (c) => (c.targets.pcf!.run = ['job', 5]), ['targets.pcf.run[1]: must be a string, got 5']],
     ['no run', (c) => delete c.targets.pcf!.run, ['targets.pcf.run: must be a non-empty argv array']],
+    // Other tools' names for a field are named, once: not also blamed as a missing run.
+    [
+      'the command under "command"',
+      (c) => {
+        c.targets.pcf!.command = c.targets.pcf!.run;
+        delete c.targets.pcf!.run;
+      },
+      ['targets.pcf.command: unknown field — did you mean "run"?'],
+    ],
+    ['the inputs under "dependsOn"', (c) => (c.targets.pcf!.dependsOn = ['psza']), ['targets.pcf.dependsOn: unknown field — did you mean "deps"?']],
     ['exclude as a date', (c) => (c.targets.pcf!.exclude = '2024-01-05'), ['targets.pcf.exclude: must be a list of dates or a function (date) => boolean, got "2024-01-05"']],
     ['a target with too many retries', (c) => (c.targets.pcf!.retries = -1), ['targets.pcf.retries: must be a whole number from 0 to 100, got -1']],
     ['bisect as a word', (c) => (c.targets.pcf!.bisect = 'no'), ['targets.pcf.bisect: must be true or false, got "no"']],
