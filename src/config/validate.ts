@@ -25,6 +25,13 @@ const TARGET_KEYS = [
   'table', 'dateColumn', 'files', 'minRows', 'check', 'deps', 'run', 'sql', 'shard', 'concurrency', 'pool', 'runner', 'exclude', 'retries', 'retryDelay',
   'timeout', 'bisect',
 ];
+/** Names other tools use for a target's fields (Make, Airflow, the issue tracker's prose): named, not guessed at. */
+const TARGET_SYNONYMS: Readonly<Record<string, string>> = {
+  command: 'run', cmd: 'run', argv: 'run', args: 'run', exec: 'run',
+  dependencies: 'deps', depends: 'deps', dependsOn: 'deps', depends_on: 'deps', needs: 'deps', inputs: 'deps', upstream: 'deps',
+  column: 'dateColumn', partitionColumn: 'dateColumn', partitionField: 'dateColumn',
+  query: 'sql', output: 'table', path: 'files', file: 'files',
+};
 
 /** Longer lookbacks are a typo: no feature reads 27 years back, and date arithmetic must stay in range. */
 const MAX_LOOKBACK = 10_000;
@@ -169,7 +176,9 @@ function checkTarget(
     return undefined;
   }
   for (const key of Object.keys(raw)) {
-    if (!TARGET_KEYS.includes(key)) note(`.${key}`, `unknown field${didYouMean(key, TARGET_KEYS)}`);
+    if (TARGET_KEYS.includes(key)) continue;
+    const synonym = TARGET_SYNONYMS[key];
+    note(`.${key}`, `unknown field${synonym ? ` — did you mean "${synonym}"?` : didYouMean(key, TARGET_KEYS)}`);
   }
 
   const output = checkOutput(raw, warehouse, note);
@@ -229,6 +238,8 @@ function checkAction(
   fail: Fail,
 ): Action | undefined {
   if (raw.sql === undefined) {
+    // `command: [...]` was already named as an unknown field for run: one mistake, one line.
+    if (raw.run === undefined && Object.keys(raw).some((key) => TARGET_SYNONYMS[key] === 'run' || TARGET_SYNONYMS[key] === 'sql')) return undefined;
     const run = checkRun(raw.run, fail);
     return run && { kind: 'command', run };
   }

@@ -114,7 +114,7 @@ export function reachBack(config: Pick<Config, 'targets' | 'order'>, selection: 
 
 /** The first date a target reaching `days` back is planned for. */
 export function planningStart(range: Range, floor: IsoDate | undefined, days: number): IsoDate {
-  if (floor === undefined || days === 0) return range.start;
+  if (floor === undefined) return range.start;
   const back = addDays(range.start, -days);
   const limit = floor < range.start ? floor : range.start;
   return back > limit ? back : limit;
