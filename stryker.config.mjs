@@ -14,6 +14,9 @@ export default {
     'src/config/policy.ts',
     'src/config/warehouse-config.ts',
     'src/config/runners-config.ts',
+    'src/config/outputs.ts',
+    // Cloud Storage patterns: which object names count as dates.
+    'src/outputs/pattern.ts',
   ],
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.unit.config.ts' },

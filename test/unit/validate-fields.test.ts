@@ -239,6 +239,8 @@ describe('accepted as written', () => {
         retryDelay: 30,
         timeout: '90s',
         bisect: false,
+        minRows: 400,
+        check: 'SELECT game_date FROM pcf_t WHERE game_date BETWEEN @start AND @end AND v IS NULL;',
       };
       c.targets.zeta = { files: 'out/{date}.json', run };
     });
@@ -261,6 +263,8 @@ describe('accepted as written', () => {
       retryDelayMs: 30_000,
       timeoutMs: 90_000,
       bisect: false,
+      // The check without its trailing ;, as it is sent.
+      checks: { minRows: 400, sql: 'SELECT game_date FROM pcf_t WHERE game_date BETWEEN @start AND @end AND v IS NULL' },
     });
     expect([isExcluded('2024-01-04'), isExcluded('2024-01-05')]).toEqual([false, true]);
     const zeta = config.targets.get('zeta')!;
