@@ -222,7 +222,8 @@ function checkTarget(
   }
   const concurrency = checkPositive(raw.concurrency, '.concurrency', note);
   const isExcluded = checkExclude(raw.exclude, name, range, note);
-  const runner = checkTargetRunner(raw.runner, runners, action?.kind === 'command', warehouse, note);
+  const localFiles = output?.kind === 'files' ? output.pattern : undefined;
+  const runner = checkTargetRunner(raw.runner, runners, action?.kind === 'command', warehouse, localFiles, note);
   const policy = checkPolicy(raw, defaults, (field, message) => note(`.${field}`, message));
   const bisect = checkBisect(raw.bisect, (field, message) => note(`.${field}`, message));
   const checks = checkDataChecks(raw, output, warehouse, note);

@@ -4,8 +4,8 @@ import { dateMatcher, parseObjectPattern } from '../../src/outputs/pattern.js';
 
 const run = ['job', '{start}', '{end}'];
 
-function validate(target: Record<string, unknown>, warehouse: Record<string, unknown> = { kind: 'sqlite', path: 'w.db' }) {
-  const result = validateConfig({ warehouse, range: { start: '2024-01-01', end: '2024-01-31' }, targets: { t: target } }, '/p/backfill.config.ts');
+function validate(target: Record<string, unknown>, warehouse: Record<string, unknown> = { kind: 'sqlite', path: 'w.db' }, extra: Record<string, unknown> = {}) {
+  const result = validateConfig({ warehouse, range: { start: '2024-01-01', end: '2024-01-31' }, targets: { t: target }, ...extra }, '/p/backfill.config.ts');
   return result.ok ? { target: result.config.targets.get('t'), errors: [] } : { target: undefined, errors: result.errors };
 }
 
@@ -50,6 +50,19 @@ describe('Cloud Storage patterns', () => {
     expect(validate({ files: 'gs://Exports/{date}.json', run }).errors).toEqual([
       'targets.t.files: "gs://Exports/{date}.json": "Exports" is not a bucket name (lowercase letters, digits, -, _ and ., 3 to 63 characters)',
     ]);
+  });
+
+  it('may run on Cloud Run, where local files could not be seen', () => {
+    const bigquery = { kind: 'bigquery', projectId: 'my-project', location: 'US', dataset: 'd' };
+    const runners = (apiEndpoint?: string) => ({
+      runners: { cloud: { kind: 'cloud-run-job', projectId: 'my-project', location: 'us-west2', job: 'exports', ...(apiEndpoint ? { apiEndpoint } : {}) } },
+    });
+    expect(validate({ files: 'gs://exports/v1/{date}.json', run, runner: 'cloud' }, bigquery, runners()).errors).toEqual([]);
+    expect(validate({ files: 'out/{date}.json', run, runner: 'cloud' }, bigquery, runners()).errors).toEqual([
+      `targets.t.runner: "cloud" runs steps on Cloud Run, whose files (out/{date}.json) stay in its container: write them to Cloud Storage, files: 'gs://BUCKET/…/{date}.json'`,
+    ]);
+    // An emulator on this machine (the tests' fake) runs them here.
+    expect(validate({ files: 'out/{date}.json', run, runner: 'cloud' }, bigquery, runners('http://127.0.0.1:9000')).errors).toEqual([]);
   });
 });
 
