@@ -36,7 +36,7 @@ function storage(): Promise<Storage> {
       try {
         await made.authClient.getAccessToken();
       } catch (error) {
-        throw new UsageError(`Cloud Storage: no Google credentials (${firstLine(error)}): run \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS`);
+        throw new UsageError(`no Google credentials (${firstLine(error)}): run \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS`);
       }
     }
     return made;
@@ -49,7 +49,14 @@ function storage(): Promise<Storage> {
  * the build time for staleness.
  */
 export async function readObjects(target: string, output: ObjectPattern & { readonly pattern: string }, range: Range, dates: ReadonlySet<IsoDate>): Promise<Map<IsoDate, DateFacts>> {
-  const bucket = (await storage()).bucket(output.bucket);
+  let made: Storage;
+  try {
+    made = await storage();
+  } catch (error) {
+    // Each target asks for the client: the one whose error is shown names its bucket.
+    throw new UsageError(`targets.${target}: gs://${output.bucket}: ${firstLine(error)}`);
+  }
+  const bucket = made.bucket(output.bucket);
   const match = dateMatcher(output.name);
   const rest = output.name.slice(output.prefix.length + '{date}'.length);
   let listed: Listed[];

@@ -100,7 +100,9 @@ describe.concurrent('Cloud Storage files targets', () => {
     await withStorageRig(targets, ['exports'], async (rig) => {
       const result = await rig.bftask(['--dry-run'], { emulator: false, probeExpected: true });
       expect(result.code).toBe(2);
-      expect(result.stderr.trim()).toMatch(/^bftask: Cloud Storage: no Google credentials \(.*\): run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS$/);
+      expect(result.stderr.trim()).toMatch(
+        /^bftask: targets\.exports: gs:\/\/exports: no Google credentials \(.*\): run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS$/,
+      );
       expect(rig.fake.requests).toEqual([]);
     });
   });
