@@ -7,6 +7,7 @@ import { autoShard, estimate, type Timing } from './plan/estimate.js';
 import type { IsoDate } from './config/types.js';
 import { withDependencies } from './config/graph.js';
 import { readCoverage, resolveCalendar } from './coverage.js';
+import type { Shortfall } from './outputs/checks.js';
 import { plan, planningStart, reachBack, type Plan } from './plan/plan.js';
 import type { Warehouse } from './warehouse/warehouse.js';
 
@@ -29,6 +30,8 @@ export interface Planned {
   readonly calendar: readonly IsoDate[];
   /** The build times the plan was made with (empty when planning from presence alone). */
   readonly built: ReadonlyMap<string, ReadonlyMap<IsoDate, number>>;
+  /** Present dates failing a data check, and how (too few rows, or the check query). */
+  readonly thin: ReadonlyMap<string, ReadonlyMap<IsoDate, Shortfall>>;
   /** Dates per step chosen for `shard: 'auto'` targets. */
   readonly shards: ReadonlyMap<string, number>;
 }
@@ -65,6 +68,7 @@ export async function planFromWarehouse(
   return {
     calendar,
     built,
+    thin: coverage.thin,
     shards,
     plan: plan({
       config,
@@ -73,6 +77,7 @@ export async function planFromWarehouse(
       floor: request.floor,
       calendar,
       present: coverage.present,
+      failing: new Map([...coverage.thin].map(([name, dates]) => [name, new Set(dates.keys())])),
       force: request.force,
       built,
       presenceOnly,

@@ -65,9 +65,10 @@ export async function runPlan(input: RunInput): Promise<number> {
     runId,
     warehouse,
     runnerFor: (target) => runnerFor(input.runners, target),
-    presentAfter: async (target, step) =>
-      (await readCoverage([target], { start: step.start, end: step.end }, step.dates, warehouse, config.dir)).present.get(target.name) ??
-      new Set(),
+    presentAfter: async (target, step) => {
+      const after = await readCoverage([target], { start: step.start, end: step.end }, step.dates, warehouse, config.dir);
+      return { present: after.present.get(target.name) ?? new Set(), thin: after.thin.get(target.name) ?? new Map() };
+    },
   };
   const record = recorder(ledger, runId, config, context);
   const fits = new Map(plan.targets.map((t) => [t.name, estimate(ledger.timings(t.name))]));
@@ -154,12 +155,18 @@ export async function runPlan(input: RunInput): Promise<number> {
 /**
  * The command that builds what this run left undone. Dates present before the run and pending
  * only because of --force stay present when their step did not finish, so they are forced
- * again, from the first unfinished date on.
+ * again, from the first unfinished date to the last.
  */
 function rerunCommand(input: RunInput, outcomes: ReadonlyMap<string, StepOutcome>): string | undefined {
   const left = unfinished(input.planned.plan, outcomes);
   if (!left) return undefined;
   const { command, request } = input;
   if (left.force.length === 0) return formatCommand({ ...command, force: [] });
-  return formatCommand({ ...command, force: left.force, from: left.from > request.range.start ? left.from : command.from });
+  // Forced dates outside [from, to] were rebuilt: forcing them again would redo finished work.
+  return formatCommand({
+    ...command,
+    force: left.force,
+    from: left.from > request.range.start ? left.from : command.from,
+    to: left.to < request.range.end ? left.to : command.to,
+  });
 }

@@ -12,6 +12,7 @@ import { withDependencies } from '../config/graph.js';
 import { Ledger } from '../ledger/ledger.js';
 import { ledgerLocks, type Holder, type LockOwner } from '../ledger/locks.js';
 import { counted, formatDuration } from '../report/format.js';
+import { formatEstimates, sqlWork } from '../report/cost.js';
 import { formatPlan, planJson } from '../report/plan.js';
 import { newRunId, reserveRun } from '../run/logs.js';
 import { stopOrphans } from '../run/orphans.js';
@@ -47,7 +48,8 @@ export async function build(config: Config, options: CliOptions, request: PlanRe
       return await withWarehouse(config, io, newRunId(), false, async (warehouse) => {
         const { plan, calendar, shards } = await planFromWarehouse(config, warehouse, request, history);
         await preflight(runners, pendingTargets(config, plan));
-        if (options.json) io.out(planJson(plan, shards));
+        const estimates = (await warehouse.estimateSql?.(sqlWork(plan))) ?? [];
+        if (options.json) io.out(planJson(plan, shards, estimates));
         else {
           const placement = new Map(
             pendingTargets(config, plan)
@@ -55,7 +57,7 @@ export async function build(config: Config, options: CliOptions, request: PlanRe
               .map((t) => [t.name, `on ${t.runner} (${runnerFor(runners, t).describe()})`]),
           );
           const header = { roots: request.roots, warehouse: warehouse.description, notice: warehouse.notice, concurrency, rerun: formatCommand(command), shards, placement };
-          io.out(formatPlan(plan, calendar, header));
+          io.out(formatPlan(plan, calendar, header, formatEstimates(estimates, warehouse.bytesCap)));
           const costs = warehouse.costReport?.() ?? [];
           if (costs.length > 0) io.out(['', ...costs.map((l) => `  ${l}`)].join('\n'));
         }

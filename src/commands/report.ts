@@ -53,12 +53,14 @@ export async function report(config: Config, options: ReportOptions, request: Pl
           calendar,
           expected: new Set(t.expected),
           missing: new Set(t.missing),
+          thin: new Set(t.thin),
           pending: new Map(t.pending.map((d, i) => [d, t.reasons[i] as PendingReason])),
           lastAttempt: (date) => last.get(`${t.name}\0${date}`),
           shownPath: io.shownPath,
           why: (date) => (explained++ < MAX_EXPLAINED ? staleNote(explain({ config, built }, plan, t.name, date)) : undefined),
         });
-        return { ...row, label: t.label, expected: t.expected.length, present: t.present, missing: t.missing.length, gaps: formatDates(t.missing, calendar) };
+        const gaps = [formatDates(t.missing, calendar), t.thin.length > 0 ? `thin ${formatDates(t.thin, calendar)}` : ''].filter(Boolean).join('; ');
+        return { ...row, label: t.label, expected: t.expected.length, present: t.present, missing: t.missing.length, thin: t.thin.length, gaps };
       });
       const html = renderReport({
         title: path.basename(config.dir),
@@ -68,6 +70,7 @@ export async function report(config: Config, options: ReportOptions, request: Pl
         calendar,
         targets,
         runs: recent.map((run) => ({ run, attempts: attempts.filter((a) => a.runId === run.id) })),
+        withChecks: plan.targets.some((t) => Object.keys(config.targets.get(t.name)?.checks ?? {}).length > 0),
         shownPath: io.shownPath,
       });
       if (!file) {

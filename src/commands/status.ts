@@ -8,7 +8,7 @@ import { Ledger } from '../ledger/ledger.js';
 import { heldTargets } from '../ledger/locks.js';
 import { estimate, type Estimate } from '../plan/estimate.js';
 import { formatRunning, runningJson, runningRun, type RunningRun } from '../report/running.js';
-import { formatStatus, statusJson } from '../report/status.js';
+import { formatStatus, isComplete, statusJson } from '../report/status.js';
 import { newRunId } from '../run/logs.js';
 import { planFromWarehouse, type PlanRequest, type Planned } from '../session.js';
 import { UsageError } from '../util/errors.js';
@@ -35,9 +35,10 @@ export async function status(config: Config, options: StatusOptions, request: Pl
   return withWarehouse(config, io, newRunId(), false, async (warehouse) => {
     // Coverage only: what is present, not what is stale (see `why` and the dry run for that).
     const cover = () => planFromWarehouse(config, warehouse, { ...request, force: new Set(), presenceOnly: true });
-    const verdict = ({ plan }: Planned) => (plan.targets.every((t) => t.missing.length === 0) ? 0 : 1);
+    const verdict = ({ plan }: Planned) => (plan.targets.every(isComplete) ? 0 : 1);
     let planned = await cover();
-    const table = (p: Planned) => formatStatus(p.plan, p.calendar, warehouse.description, io.paint);
+    const withChecks = planned.plan.targets.some((t) => Object.keys(config.targets.get(t.name)?.checks ?? {}).length > 0);
+    const table = (p: Planned) => formatStatus(p.plan, p.calendar, warehouse.description, { withChecks, paint: io.paint });
     if (!options.watch) {
       const running = inProgress(config.dir);
       if (options.json) {

@@ -18,14 +18,14 @@ export async function why(config: Config, request: PlanRequest, date: string | u
   const history = Ledger.openForRead(config.dir);
   try {
     return await withWarehouse(config, io, newRunId(), false, async (warehouse) => {
-      const { plan, calendar, built } = await planFromWarehouse(config, warehouse, request, history);
+      const { plan, calendar, built, thin } = await planFromWarehouse(config, warehouse, request, history);
       const mine = plan.targets.find((t) => t.name === target);
       if (!mine) throw new Error(`Internal error: ${target} is not in its own plan`);
       if (date !== undefined && !calendar.includes(date)) {
         throw new UsageError(`--date ${date} is not a date of the calendar in ${formatRun(plan.range)}`);
       }
       const dates = date !== undefined ? [date] : mine.pending;
-      const explanations = dates.map((d) => explain({ config, built }, plan, target, d));
+      const explanations = dates.map((d) => explain({ config, built, thin }, plan, target, d));
       if (json) io.out(explanationsJson(target, explanations));
       else if (explanations.length === 0) io.out(`${target}: nothing pending in ${formatRun(plan.range)}`);
       else {

@@ -10,7 +10,9 @@ export interface Dependency {
 /** What a target writes, and so where its coverage is read from. */
 export type Output =
   | { readonly kind: 'table'; readonly table: string; readonly dateColumn: string }
-  | { readonly kind: 'files'; readonly pattern: string };
+  | { readonly kind: 'files'; readonly pattern: string }
+  /** Cloud Storage objects, `gs://bucket/name-with-{date}`: listed by their name's fixed prefix. */
+  | { readonly kind: 'objects'; readonly pattern: string; readonly bucket: string; readonly name: string; readonly prefix: string };
 
 /** How a target fills its dates: a command, or a SELECT bftask writes itself. */
 export type Action =
@@ -41,6 +43,16 @@ export interface Target {
   readonly timeoutMs: number | undefined;
   /** Split a multi-date step that failed its last attempt, to find the dates that fail. */
   readonly bisect: boolean;
+  /** Data checks of a table target: a present date failing one is not done. */
+  readonly checks: DataChecks;
+}
+
+/** What a present date of a table must also satisfy to be done. */
+export interface DataChecks {
+  /** At least this many rows. */
+  readonly minRows?: number | undefined;
+  /** One SELECT of the failing dates in `@start..@end`. */
+  readonly sql?: string | undefined;
 }
 
 /** A validated runner: its config, its bound and its timeout in milliseconds. */

@@ -52,15 +52,16 @@ export function checkRunners(raw: unknown, fail: Fail): Map<string, Runner> {
 }
 
 /**
- * A target's runner: one of `runners`, for a command target, and able to reach the warehouse:
- * a SQLite file lives on this machine, so only a local endpoint (an emulator, a test) can
- * run its steps.
+ * A target's runner: one of `runners`, for a command target, and able to reach the warehouse
+ * and the output: a SQLite file and local files (`localFiles`, the pattern) live on this
+ * machine, so only a local endpoint (an emulator, a test) can run their steps.
  */
 export function checkTargetRunner(
   raw: unknown,
   runners: ReadonlyMap<string, Runner>,
   isCommand: boolean,
   warehouse: WarehouseConfig | undefined,
+  localFiles: string | undefined,
   fail: Fail,
 ): string | undefined {
   if (raw === undefined) return undefined;
@@ -76,6 +77,11 @@ export function checkTargetRunner(
   }
   if (warehouse?.kind === 'sqlite' && !(runner.apiEndpoint && isLocalEndpoint(runner.apiEndpoint))) {
     fail('.runner', `"${runner.name}" runs steps on Cloud Run, which cannot reach the SQLite file ${warehouse.path}: use a BigQuery warehouse`);
+    return undefined;
+  }
+  if (localFiles !== undefined && !(runner.apiEndpoint && isLocalEndpoint(runner.apiEndpoint))) {
+    // bftask would look for them here and find every date still missing.
+    fail('.runner', `"${runner.name}" runs steps on Cloud Run, whose files (${localFiles}) stay in its container: write them to Cloud Storage, files: 'gs://BUCKET/…/{date}.json'`);
     return undefined;
   }
   return runner.name;

@@ -112,13 +112,25 @@ interface TableOutput {
   readonly table: string;
   readonly dateColumn: string;
   readonly files?: never;
+  /** A date with fewer rows than this is not done: it is pending (reason `check`) and `status` calls it thin. */
+  readonly minRows?: number;
+  /**
+   * A SELECT of the dates in `@start..@end` that fail (one column, `date` or the date column):
+   * nulls in a key, sums that do not reconcile. Such dates are not done, like thin ones.
+   */
+  readonly check?: string;
 }
 
 interface FilesOutput {
-  /** One file per date: a path pattern holding `{date}`, relative to the config file. */
+  /**
+   * One file per date: a path pattern holding `{date}`, relative to the config file, or a
+   * Cloud Storage object pattern, `gs://BUCKET/PREFIX/{date}.json`.
+   */
   readonly files: string;
   readonly table?: never;
   readonly dateColumn?: never;
+  readonly minRows?: never;
+  readonly check?: never;
 }
 
 /** A target that writes one table, one partition per date in `dateColumn`. */

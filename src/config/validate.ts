@@ -8,6 +8,7 @@ import { UsageError, messageOf } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import { checkPositive, IDENTIFIER, isPositiveInteger, isRecord, show, TABLE_NAME, type Fail } from './checks.js';
 import { topologicalOrder } from './graph.js';
+import { checkDataChecks, checkOutput, checkSharedOutputs } from './outputs.js';
 import { checkRunners, checkTargetRunner } from './runners-config.js';
 import { checkWarehouse } from './warehouse-config.js';
 import { checkBisect, checkPolicy, DEFAULT_POLICY, type Policy } from './policy.js';
@@ -21,8 +22,16 @@ export type Validated = { ok: true; config: Config } | { ok: false; errors: stri
 const TARGET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const TOP_KEYS = ['warehouse', 'range', 'calendar', 'concurrency', 'pools', 'runners', 'freshness', 'retries', 'retryDelay', 'timeout', 'targets'];
 const TARGET_KEYS = [
-  'table', 'dateColumn', 'files', 'deps', 'run', 'sql', 'shard', 'concurrency', 'pool', 'runner', 'exclude', 'retries', 'retryDelay', 'timeout', 'bisect',
+  'table', 'dateColumn', 'files', 'minRows', 'check', 'deps', 'run', 'sql', 'shard', 'concurrency', 'pool', 'runner', 'exclude', 'retries', 'retryDelay',
+  'timeout', 'bisect',
 ];
+/** Names other tools use for a target's fields (Make, Airflow, the issue tracker's prose): named, not guessed at. */
+const TARGET_SYNONYMS: Readonly<Record<string, string>> = {
+  command: 'run', cmd: 'run', argv: 'run', args: 'run', exec: 'run',
+  dependencies: 'deps', depends: 'deps', dependsOn: 'deps', depends_on: 'deps', needs: 'deps', inputs: 'deps', upstream: 'deps',
+  column: 'dateColumn', partitionColumn: 'dateColumn', partitionField: 'dateColumn',
+  query: 'sql', output: 'table', path: 'files', file: 'files',
+};
 
 /** Longer lookbacks are a typo: no feature reads 27 years back, and date arithmetic must stay in range. */
 const MAX_LOOKBACK = 10_000;
@@ -167,7 +176,9 @@ function checkTarget(
     return undefined;
   }
   for (const key of Object.keys(raw)) {
-    if (!TARGET_KEYS.includes(key)) note(`.${key}`, `unknown field${didYouMean(key, TARGET_KEYS)}`);
+    if (TARGET_KEYS.includes(key)) continue;
+    const synonym = TARGET_SYNONYMS[key];
+    note(`.${key}`, `unknown field${synonym ? ` — did you mean "${synonym}"?` : didYouMean(key, TARGET_KEYS)}`);
   }
 
   const output = checkOutput(raw, warehouse, note);
@@ -211,42 +222,14 @@ function checkTarget(
   }
   const concurrency = checkPositive(raw.concurrency, '.concurrency', note);
   const isExcluded = checkExclude(raw.exclude, name, range, note);
-  const runner = checkTargetRunner(raw.runner, runners, action?.kind === 'command', warehouse, note);
+  const localFiles = output?.kind === 'files' ? output.pattern : undefined;
+  const runner = checkTargetRunner(raw.runner, runners, action?.kind === 'command', warehouse, localFiles, note);
   const policy = checkPolicy(raw, defaults, (field, message) => note(`.${field}`, message));
   const bisect = checkBisect(raw.bisect, (field, message) => note(`.${field}`, message));
+  const checks = checkDataChecks(raw, output, warehouse, note);
 
-  if (before.count > 0 || !output || !label || !action || !isExcluded) return undefined;
-  return { name, output, label, deps, action, shard, pool, runner, concurrency, isExcluded, ...policy, bisect };
-}
-
-function checkOutput(raw: Record<string, unknown>, warehouse: WarehouseConfig | undefined, fail: Fail): Output | undefined {
-  if (raw.files !== undefined) {
-    if (raw.table !== undefined || raw.dateColumn !== undefined) {
-      fail('', 'give either files or table and dateColumn, not both');
-      return undefined;
-    }
-    if (typeof raw.files !== 'string' || !raw.files.includes('{date}')) {
-      fail('.files', `must be a path pattern containing {date}, got ${show(raw.files)}`);
-      return undefined;
-    }
-    return { kind: 'files', pattern: raw.files };
-  }
-  let ok = true;
-  if (typeof raw.table !== 'string' || !TABLE_NAME.test(raw.table)) {
-    fail('.table', `must be a table name (letters, digits, _; dataset.table on BigQuery), got ${show(raw.table)}`);
-    ok = false;
-  } else if (warehouse?.kind === 'sqlite' && raw.table.includes('.')) {
-    fail('.table', `"${raw.table}": SQLite tables have no dataset; drop the prefix`);
-    ok = false;
-  } else if (warehouse?.kind === 'bigquery' && !raw.table.includes('.') && !warehouse.dataset) {
-    fail('.table', `"${raw.table}": name its dataset (dataset.table) or set warehouse.dataset`);
-    ok = false;
-  }
-  if (typeof raw.dateColumn !== 'string' || !IDENTIFIER.test(raw.dateColumn)) {
-    fail('.dateColumn', `must be a column name, got ${show(raw.dateColumn)}`);
-    ok = false;
-  }
-  return ok ? { kind: 'table', table: raw.table as string, dateColumn: raw.dateColumn as string } : undefined;
+  if (before.count > 0 || !output || !label || !action || !isExcluded || !checks) return undefined;
+  return { name, output, label, deps, action, shard, pool, runner, concurrency, isExcluded, ...policy, bisect, checks };
 }
 
 function checkAction(
@@ -256,6 +239,8 @@ function checkAction(
   fail: Fail,
 ): Action | undefined {
   if (raw.sql === undefined) {
+    // `command: [...]` was already named as an unknown field for run: one mistake, one line.
+    if (raw.run === undefined && Object.keys(raw).some((key) => TARGET_SYNONYMS[key] === 'run' || TARGET_SYNONYMS[key] === 'sql')) return undefined;
     const run = checkRun(raw.run, fail);
     return run && { kind: 'command', run };
   }
@@ -263,7 +248,7 @@ function checkAction(
     fail('', 'give either run (a command) or sql (a SELECT), not both');
     return undefined;
   }
-  if (output?.kind === 'files') {
+  if (output !== undefined && output.kind !== 'table') {
     fail('.sql', 'a files target needs a command (run) to write its files');
     return undefined;
   }
@@ -358,24 +343,4 @@ function checkExclude(
   }
   fail('.exclude', `must be a list of dates or a function (date) => boolean, got ${show(raw)}`);
   return undefined;
-}
-
-/** Two targets writing one table would each see the other's dates as their own. */
-function checkSharedOutputs(targets: ReadonlyMap<string, Target>, warehouse: WarehouseConfig | undefined, dir: string, fail: Fail): void {
-  const writers = new Map<string, string>();
-  for (const target of targets.values()) {
-    const key = outputKey(target.output, warehouse, dir);
-    const other = writers.get(key);
-    if (other) fail(`targets.${target.name}`, `writes ${target.label}, which targets.${other} writes too`);
-    else writers.set(key, target.name);
-  }
-}
-
-/** One spelling per output: SQLite ignores the case of names; BigQuery names resolve to project.dataset.table. */
-function outputKey(output: Output, warehouse: WarehouseConfig | undefined, dir: string): string {
-  if (output.kind === 'files') return `files:${path.resolve(dir, output.pattern)}`;
-  if (warehouse?.kind !== 'bigquery') return `table:${output.table.toLowerCase()}`;
-  const parts = output.table.split('.');
-  const full = parts.length === 3 ? parts : parts.length === 2 ? [warehouse.projectId, ...parts] : [warehouse.projectId, warehouse.dataset, ...parts];
-  return `table:${full.join('.')}`;
 }

@@ -3,6 +3,7 @@
  * the planner it reads: the plan and the inputs it was made from.
  */
 import type { IsoDate } from '../config/types.js';
+import type { Shortfall } from '../outputs/checks.js';
 import { addDays, lowerBound } from '../util/dates.js';
 import type { PendingReason, Plan, PlanInput, TargetPlan } from './plan.js';
 
@@ -13,6 +14,8 @@ export interface DateRef {
 
 export type Explanation =
   | (DateRef & { readonly status: 'pending'; readonly reason: 'missing' | 'forced' })
+  /** Present, but it fails a data check: too few rows, or the target's check query returns it. */
+  | (DateRef & { readonly status: 'pending'; readonly reason: 'check'; readonly shortfall: Shortfall })
   /** An input it reads (`input`) was built after it. */
   | (DateRef & { readonly status: 'pending'; readonly reason: 'stale'; readonly built: number; readonly input: DateRef & { readonly built: number } })
   /** It reads `input`, which is pending for the reason `because` gives. */
@@ -21,8 +24,16 @@ export type Explanation =
   | (DateRef & { readonly status: 'up-to-date'; readonly built: number | undefined })
   | (DateRef & { readonly status: 'excluded' });
 
-/** Explains `date` of `target`, which the plan must hold as expected, pending or excluded. */
-export function explain(input: Pick<PlanInput, 'config' | 'built'>, plan: Plan, target: string, date: IsoDate): Explanation {
+/**
+ * Explains `date` of `target`, which the plan must hold as expected, pending or excluded. `thin`
+ * says how each failing date fails its checks.
+ */
+export function explain(
+  input: Pick<PlanInput, 'config' | 'built'> & { readonly thin?: ReadonlyMap<string, ReadonlyMap<IsoDate, Shortfall>> },
+  plan: Plan,
+  target: string,
+  date: IsoDate,
+): Explanation {
   const byName = new Map(plan.targets.map((t) => [t.name, t]));
   const walk = (name: string, day: IsoDate): Explanation => {
     const t = byName.get(name);
@@ -36,6 +47,11 @@ export function explain(input: Pick<PlanInput, 'config' | 'built'>, plan: Plan, 
     }
     const reason = t.reasons[at] as PendingReason;
     if (reason === 'missing' || reason === 'forced') return { target: name, date: day, status: 'pending', reason };
+    if (reason === 'check') {
+      const shortfall = input.thin?.get(name)?.get(day);
+      if (!shortfall) throw new Error(`Internal error: ${name} ${day} fails a check nobody reported`);
+      return { target: name, date: day, status: 'pending', reason, shortfall };
+    }
     if (reason === 'stale') {
       let newest: (DateRef & { built: number }) | undefined;
       for (const dep of config.deps) {

@@ -2,8 +2,9 @@
  * The planner: config, selection, calendar, coverage and build times in, steps out. Pure — no
  * warehouse, disk or clock — so every rule here is unit-tested with plain values.
  *
- * A date of a target is pending when it is missing, forced, stale (an input it reads was built
- * after it), or reads a pending upstream date (Make's rule, carried down the graph).
+ * A date of a target is pending when it is missing, fails a data check (thin), forced, stale (an
+ * input it reads was built after it), or reads a pending upstream date (Make's rule, carried down
+ * the graph).
  */
 import type { Config, Range, Target } from '../config/config.js';
 import type { IsoDate } from '../config/types.js';
@@ -31,6 +32,8 @@ export interface PlanInput {
   readonly calendar: readonly IsoDate[];
   /** Dates present in each selected target's output. */
   readonly present: ReadonlyMap<string, ReadonlySet<IsoDate>>;
+  /** Present dates that fail their target's data checks (`minRows`, `check`): not done. */
+  readonly failing?: ReadonlyMap<string, ReadonlySet<IsoDate>>;
   /** Targets to rebuild in full (within the range) even where present. */
   readonly force: ReadonlySet<string>;
   /** When each present date was last built (ms since the epoch), where any source knows. */
@@ -59,16 +62,21 @@ export type StepAction =
   | { readonly kind: 'command'; readonly argv: readonly string[] }
   | { readonly kind: 'sql'; readonly sql: string };
 
-/** Why a date is pending, most direct first: a date both stale and downstream of a pending one is stale. */
-export type PendingReason = 'missing' | 'forced' | 'stale' | 'upstream';
+/**
+ * Why a date is pending, most direct first: a date both stale and downstream of a pending one is
+ * stale; `check`: present, but it fails a data check (too few rows, or the target's check query).
+ */
+export type PendingReason = 'missing' | 'check' | 'forced' | 'stale' | 'upstream';
 
 export interface TargetPlan {
   readonly name: string;
   readonly label: string;
   readonly expected: readonly IsoDate[];
-  /** Expected dates present in the output before the run. */
+  /** Expected dates present in the output before the run and passing its data checks. */
   readonly present: number;
   readonly missing: readonly IsoDate[];
+  /** Expected dates present but failing a data check. */
+  readonly thin: readonly IsoDate[];
   readonly forced: boolean;
   /** Present dates made pending by a pending upstream date, per upstream target. */
   readonly after: readonly { readonly target: string; readonly count: number }[];
@@ -106,7 +114,7 @@ export function reachBack(config: Pick<Config, 'targets' | 'order'>, selection: 
 
 /** The first date a target reaching `days` back is planned for. */
 export function planningStart(range: Range, floor: IsoDate | undefined, days: number): IsoDate {
-  if (floor === undefined || days === 0) return range.start;
+  if (floor === undefined) return range.start;
   const back = addDays(range.start, -days);
   const limit = floor < range.start ? floor : range.start;
   return back > limit ? back : limit;
@@ -123,7 +131,8 @@ const MISSING = 1;
 const FORCED = 2;
 const STALE = 3;
 const UPSTREAM = 4;
-const REASONS: readonly (PendingReason | undefined)[] = [undefined, 'missing', 'forced', 'stale', 'upstream'];
+const CHECK = 5;
+const REASONS: readonly (PendingReason | undefined)[] = [undefined, 'missing', 'forced', 'stale', 'upstream', 'check'];
 
 /** Works out what is pending and the steps that build it. */
 export function plan(input: PlanInput): Plan {
@@ -152,14 +161,20 @@ function planTarget(target: Target, input: PlanInput, from: IsoDate, upstream: R
   for (let i = lowerBound(dates, from); i < last; i++) if (!target.isExcluded(dates[i] as IsoDate)) expected.push(i);
 
   const present = input.present.get(target.name) ?? new Set<IsoDate>();
+  const failing = input.failing?.get(target.name);
   const reason = new Uint8Array(expected.length);
   const missing: IsoDate[] = [];
+  const thin: IsoDate[] = [];
   const forced = input.force.has(target.name);
   expected.forEach((i, k) => {
     const date = dates[i] as IsoDate;
     if (!present.has(date)) {
       reason[k] = MISSING;
       missing.push(date);
+    } else if (failing?.has(date)) {
+      // Not done, like a missing date, wherever it lies (also in history before --from).
+      reason[k] = CHECK;
+      thin.push(date);
       // --force covers the asked range only: history a lookback reads before --from is built
       // where missing, never rebuilt (that would re-pull sources nobody asked to re-pull).
     } else if (forced && date >= input.range.start) reason[k] = FORCED;
@@ -209,8 +224,9 @@ function planTarget(target: Target, input: PlanInput, from: IsoDate, upstream: R
     name: target.name,
     label: target.label,
     expected: expected.map((i) => dates[i] as IsoDate),
-    present: expected.length - missing.length,
+    present: expected.length - missing.length - thin.length,
     missing,
+    thin,
     forced,
     after,
     pending,

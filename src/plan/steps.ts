@@ -20,9 +20,9 @@ export function parseStepId(id: string): { target: string; start: IsoDate; end: 
  * narrows a planned step to part of its dates: a bisected half, or the dates whose inputs built.
  */
 export function stepFor(target: Target, dates: readonly IsoDate[], needs: readonly string[]): Step {
-  const start = dates[0];
-  const end = dates[dates.length - 1];
-  if (start === undefined || end === undefined) throw new Error(`Internal error: a step of ${target.name} with no dates`);
+  if (dates.length === 0) throw new Error(`Internal error: a step of ${target.name} with no dates`);
+  const start = dates[0] as IsoDate;
+  const end = dates[dates.length - 1] as IsoDate;
   return {
     id: stepId(target.name, start, end),
     target: target.name,

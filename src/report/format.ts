@@ -25,6 +25,8 @@ export function describeFailure(failure: Failure, calendar: readonly IsoDate[]):
       return `SQL failed: ${failure.message}`;
     case 'still-missing':
       return `${failure.afterSql ? 'wrote' : 'exited 0'} but ${formatDates(failure.missing, calendar)} still missing from ${failure.label}`;
+    case 'still-thin':
+      return `${failure.afterSql ? 'wrote' : 'exited 0'} but ${describeThin(failure, calendar)}`;
     case 'check-failed':
       return `ended well, but checking its dates failed: ${failure.message}`;
     case 'error':
@@ -38,6 +40,21 @@ export function describeFailure(failure: Failure, calendar: readonly IsoDate[]):
     default:
       return unreachable(failure);
   }
+}
+
+/** `2024-01-03 has 1 row, fewer than minRows 3`; `2024-01-04..2024-01-05 fail targets.x.check`. */
+function describeThin(failure: Extract<Failure, { reason: 'still-thin' }>, calendar: readonly IsoDate[]): string {
+  const parts: string[] = [];
+  const rows = failure.thin.flatMap(({ date, shortfall }) => (shortfall.kind === 'rows' ? [{ date, ...shortfall }] : []));
+  const first = rows[0];
+  if (first) {
+    const shown = rows.slice(0, 3).map((r) => `${r.date} has ${counted(r.rows, 'row')}`);
+    const more = rows.length > 3 ? ` and ${counted(rows.length - 3, 'more date')}` : '';
+    parts.push(`${shown.join(', ')}${more}, fewer than minRows ${first.minRows}`);
+  }
+  const checked = failure.thin.filter((t) => t.shortfall.kind === 'check').map((t) => t.date);
+  if (checked.length > 0) parts.push(`${formatDates(checked, calendar)} ${checked.length === 1 ? 'fails' : 'fail'} targets.${failure.target}.check`);
+  return parts.join('; ');
 }
 
 /** `1h02m`, `4m10s`, `12.3s`. */

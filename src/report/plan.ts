@@ -3,6 +3,7 @@ import type { IsoDate } from '../config/types.js';
 import type { PendingReason, Plan, TargetPlan } from '../plan/plan.js';
 import { formatRun, runsIn } from '../util/dates.js';
 import { shellQuote } from '../util/shell.js';
+import type { SqlEstimate } from '../warehouse/warehouse.js';
 import { counted, formatCount, formatDates, formatTable } from './format.js';
 
 export interface PlanHeader {
@@ -35,14 +36,16 @@ function pendingReason(t: TargetPlan, calendar: readonly IsoDate[]): string {
         : `missing ${formatCount(missing.length)} in ${runs.length} ranges`,
     );
   }
+  const thin = of('check');
+  if (thin.length > 0) parts.push(`thin ${formatCount(thin.length)} (fail checks)`);
   const stale = of('stale');
   if (stale.length > 0) parts.push(`stale ${formatCount(stale.length)}`);
   for (const a of t.after) parts.push(`after ${a.target} ${formatCount(a.count)}`);
   return parts.join(' · ');
 }
 
-/** The human plan: one row per target, then each target's commands. */
-export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: PlanHeader): string {
+/** The human plan: one row per target, what its SQL would bill (`costs`, on BigQuery), then each target's commands. */
+export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: PlanHeader, costs: readonly string[] = []): string {
   const lines: string[] = [];
   const scope = header.roots.length > 0 ? header.roots.join(' ') : 'every target';
   lines.push(`bftask · plan for ${scope} · ${formatRun(plan.range)} · warehouse ${header.warehouse}`);
@@ -71,6 +74,7 @@ export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: Pla
     lines.push('  nothing to do');
     return lines.join('\n');
   }
+  if (costs.length > 0) lines.push('', ...costs.map((l) => `  ${l}`));
   for (const t of busy) {
     const auto = header.shards?.get(t.name);
     const where = header.placement?.get(t.name);
@@ -92,8 +96,13 @@ export function formatPlan(plan: Plan, calendar: readonly IsoDate[], header: Pla
   return lines.join('\n');
 }
 
-/** The machine plan: every selected target, dates sorted, each step's argv (or SQL). */
-export function planJson(plan: Plan, shards: ReadonlyMap<string, number> = new Map()): string {
+/**
+ * The machine plan: every selected target, dates sorted, each step's argv (or SQL); the step size
+ * chosen for `shard: 'auto'`; on BigQuery, each SQL target's `estimatedBytes` (billed, from dry
+ * runs) and the dates over the cap.
+ */
+export function planJson(plan: Plan, shards: ReadonlyMap<string, number> = new Map(), estimates: readonly SqlEstimate[] = []): string {
+  const estimated = new Map(estimates.map((e) => [e.target, e]));
   return JSON.stringify({
     targets: plan.targets.map((t) => ({
       name: t.name,
@@ -101,6 +110,7 @@ export function planJson(plan: Plan, shards: ReadonlyMap<string, number> = new M
       ...(shards.has(t.name) ? { shard: shards.get(t.name) } : {}),
       pending: t.pending,
       reasons: Object.fromEntries(t.pending.map((d, i) => [d, t.reasons[i]])),
+      ...estimateJson(estimated.get(t.name)),
       steps: t.steps.map((s) =>
         s.action.kind === 'command'
           ? { start: s.start, end: s.end, argv: s.action.argv }
@@ -108,4 +118,10 @@ export function planJson(plan: Plan, shards: ReadonlyMap<string, number> = new M
       ),
     })),
   });
+}
+
+function estimateJson(e: SqlEstimate | undefined): Record<string, unknown> {
+  if (!e) return {};
+  if (e.error) return { estimatedBytes: null, estimateError: e.error };
+  return { estimatedBytes: e.bytesBilled, ...(e.overCap.length > 0 ? { overCap: e.overCap } : {}) };
 }

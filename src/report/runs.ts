@@ -26,7 +26,9 @@ export function clock(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-const duration = (run: RunRecord, now: number) => formatDuration((run.ended ?? now) - run.started);
+/** A crashed run's end is the last the ledger heard of it: it lived at least that long. */
+const duration = (run: RunRecord, now: number) =>
+  `${run.outcome === 'crashed' ? '≥ ' : ''}${formatDuration((run.ended ?? now) - run.started)}`;
 const commandOf = (run: RunRecord) => ['bftask', ...run.argv].join(' ');
 
 export function formatRuns(runs: readonly RunSummary[], now = Date.now()): string {

@@ -1,5 +1,6 @@
 /** What `bftask why` prints: each date's chain of reasons, as indented lines or JSON. */
 import type { Explanation } from '../plan/explain.js';
+import { describeShortfall } from '../outputs/checks.js';
 import { clock } from './runs.js';
 
 /** `mlfs 2024-01-05 stale: pdc 2024-01-05 built 2026-11-24 10:02:11, after mlfs 2024-01-05 built …`, then its causes. */
@@ -20,10 +21,13 @@ export function formatExplanation(e: Explanation, labels: ReadonlyMap<string, st
           return [`${lead} missing from ${labels.get(e.target) ?? e.target}`];
         case 'forced':
           return [`${lead} forced (--force ${e.target})`];
+        case 'check':
+          return [`${lead} thin: ${describeShortfall(e.shortfall, e.target)}`];
         case 'stale':
           return [`${lead} stale: ${e.input.target} ${e.input.date} built ${clock(e.input.built)}, after ${e.target} ${e.date} built ${clock(e.built)}`];
         case 'upstream': {
-          const why = e.because.status === 'pending' ? (e.because.reason === 'upstream' ? 'pending' : e.because.reason) : e.because.status;
+          const reason = e.because.status === 'pending' ? e.because.reason : undefined;
+          const why = reason === 'upstream' ? 'pending' : reason === 'check' ? 'thin' : (reason ?? e.because.status);
           return [`${lead} pending: upstream ${e.input.target} ${e.input.date} is ${why}`, ...formatExplanation(e.because, labels, depth + 1)];
         }
       }

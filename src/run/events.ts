@@ -1,5 +1,6 @@
 /** The typed events a run emits; reporters turn them into screens, lines or JSON. */
 import type { IsoDate } from '../config/types.js';
+import type { Shortfall } from '../outputs/checks.js';
 import type { Estimate } from '../plan/estimate.js';
 import type { Limits } from '../plan/limits.js';
 import type { Plan, Step } from '../plan/plan.js';
@@ -11,6 +12,13 @@ export type Failure =
   | { readonly reason: 'spawn-failed'; readonly message: string }
   | { readonly reason: 'sql-failed'; readonly message: string }
   | { readonly reason: 'still-missing'; readonly missing: readonly IsoDate[]; readonly label: string; readonly afterSql?: boolean }
+  /** The step ended well and its dates are there, but some fail a data check (too few rows, the check query). */
+  | {
+      readonly reason: 'still-thin';
+      readonly target: string;
+      readonly thin: readonly { readonly date: IsoDate; readonly shortfall: Shortfall }[];
+      readonly afterSql?: boolean;
+    }
   /** The step ended well, but reading its dates back from the output failed (a warehouse error). */
   | { readonly reason: 'check-failed'; readonly message: string }
   /** Something between bftask and the step broke (its log could not be written, a client threw). */

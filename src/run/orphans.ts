@@ -49,6 +49,9 @@ export async function stopOrphans(
   while (groups.some(groupAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   for (const group of groups) if (groupAlive(group)) signalGroup(group.pid, 'SIGKILL');
 
+  const lastHeard = new Map(
+    [...dead.values()].map((run) => [run.id, Math.max(run.started, ...ledger.attemptsOf(run.id).flatMap((a) => [a.started, a.ended ?? 0]))]),
+  );
   const ended = Date.now();
   const report = new Map<string, { runId: string; runPid: number; target: string; attempts: number; killed: number }>();
   ledger.transaction(() => {
@@ -69,7 +72,9 @@ export async function stopOrphans(
       if (killed) entry.killed++;
       report.set(key, entry);
     }
-    for (const run of dead.values()) ledger.endRun(run.id, 'crashed', undefined, ended);
+    // A dead run ended at the last moment the ledger heard from it, not when it was found dead:
+    // \`bftask runs\` must not credit a run killed after 4 s with the hours until the next run.
+    for (const run of dead.values()) ledger.endRun(run.id, 'crashed', undefined, lastHeard.get(run.id) ?? run.started);
   });
   return [...report.values()];
 }

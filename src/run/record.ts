@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config/config.js';
 import type { AttemptEnd, Ledger } from '../ledger/ledger.js';
+import { describeShortfall } from '../outputs/checks.js';
 import type { Step } from '../plan/plan.js';
 import { processStart, thisProcess } from '../util/processes.js';
 import type { Failure, RunEvent } from './events.js';
@@ -94,6 +95,13 @@ function endOf(failure: Failure | undefined, ended: number): AttemptEnd {
       return { outcome: 'interrupted', ended, message: 'interrupted' };
     case 'still-missing':
       return { outcome: 'failed', ended, exitCode: 0, message: `${failure.missing.join(',')} still missing from ${failure.label}` };
+    case 'still-thin':
+      return {
+        outcome: 'failed',
+        ended,
+        exitCode: 0,
+        message: failure.thin.map((t) => `${t.date} ${describeShortfall(t.shortfall, failure.target)}`).join(', '),
+      };
     case 'spawn-failed':
     case 'remote-failed':
     case 'sql-failed':

@@ -12,21 +12,26 @@ export interface Unfinished {
   readonly force: readonly string[];
   /** The first unfinished date of any target: nothing before it is left to do. */
   readonly from: IsoDate;
+  /** The last unfinished date of any target: nothing after it is left to do. */
+  readonly to: IsoDate;
 }
 
 /** Undefined when every step succeeded. */
 export function unfinished(plan: Plan, outcomes: ReadonlyMap<string, StepOutcome>): Unfinished | undefined {
   let from: IsoDate | undefined;
+  let to: IsoDate | undefined;
   const force = new Set<string>();
-  const missingBefore = new Map(plan.targets.map((t) => [t.name, new Set(t.missing)]));
+  // Thin dates too: a plain re-run finds them still thin and builds them again.
+  const missingBefore = new Map(plan.targets.map((t) => [t.name, new Set([...t.missing, ...t.thin])]));
   for (const step of plan.steps) {
     for (const piece of outcomes.get(step.id)?.pieces ?? [{ kind: 'not-started' as const, step }]) {
       if (piece.kind === 'built') continue;
       if (from === undefined || piece.step.start < from) from = piece.step.start;
+      if (to === undefined || piece.step.end > to) to = piece.step.end;
       const missing = missingBefore.get(step.target);
       if (piece.step.dates.some((d) => !missing?.has(d))) force.add(step.target);
     }
   }
-  if (from === undefined) return undefined;
-  return { force: plan.targets.map((t) => t.name).filter((n) => force.has(n)), from };
+  if (from === undefined || to === undefined) return undefined;
+  return { force: plan.targets.map((t) => t.name).filter((n) => force.has(n)), from, to };
 }

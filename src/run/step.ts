@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Config, Target } from '../config/config.js';
 import type { IsoDate } from '../config/types.js';
+import type { Shortfall } from '../outputs/checks.js';
 import type { Step } from '../plan/plan.js';
 import { messageOf } from '../util/errors.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -15,8 +16,14 @@ export interface StepContext {
   readonly warehouse: Warehouse;
   /** Where a command target's steps run. */
   readonly runnerFor: (target: Target) => Runner;
-  /** Re-reads which of the step's dates are present in the target's output. */
-  readonly presentAfter: (target: Target, step: Step) => Promise<ReadonlySet<IsoDate>>;
+  /** Re-reads the step's dates from the target's output: which are present, and which of those fail a data check. */
+  readonly presentAfter: (target: Target, step: Step) => Promise<StepCoverage>;
+}
+
+/** The step's dates as the output holds them after it ran. */
+export interface StepCoverage {
+  readonly present: ReadonlySet<IsoDate>;
+  readonly thin: ReadonlyMap<IsoDate, Shortfall>;
 }
 
 /** How one attempt runs: where it logs, what stops it, who hears of its process. */
@@ -36,7 +43,13 @@ export function stepLogFile(logDir: string, step: Step, attempt = 1): string {
 }
 
 /** The variables a step's command sees besides the inherited environment. */
-export function stepEnv(target: Target, step: Step, warehouseEnv: Readonly<Record<string, string>>, runId: string): Record<string, string> {
+export function stepEnv(
+  target: Target,
+  step: Step,
+  warehouseEnv: Readonly<Record<string, string>>,
+  runId: string,
+  configDir: string,
+): Record<string, string> {
   return {
     ...warehouseEnv,
     // Which run started it: also how a remote execution left behind by a crash is recognised.
@@ -46,6 +59,9 @@ export function stepEnv(target: Target, step: Step, warehouseEnv: Readonly<Recor
     BFTASK_START: step.start,
     BFTASK_END: step.end,
     BFTASK_DATES: step.dates.join(','),
+    // Where a files target writes: its pattern (a local one made absolute, as steps may cd).
+    ...(target.output.kind === 'objects' ? { BFTASK_OUTPUT: target.output.pattern } : {}),
+    ...(target.output.kind === 'files' ? { BFTASK_OUTPUT: path.resolve(configDir, target.output.pattern) } : {}),
   };
 }
 
@@ -59,15 +75,20 @@ export async function runStep(context: StepContext, step: Step, options: Attempt
   if (options.signal.aborted) return { reason: 'interrupted' };
   if (timeout?.aborted) return { reason: 'timed-out', ms: options.timeoutMs as number };
   if (failure) return failure;
-  let present: ReadonlySet<IsoDate>;
+  let after: StepCoverage;
   try {
-    present = await context.presentAfter(target, step);
+    after = await context.presentAfter(target, step);
   } catch (error) {
     return { reason: 'check-failed', message: messageOf(error) };
   }
-  const missing = step.dates.filter((d) => !present.has(d));
-  if (missing.length === 0) return undefined;
-  return { reason: 'still-missing', missing, label: target.label, afterSql: step.action.kind === 'sql' };
+  const afterSql = step.action.kind === 'sql';
+  const missing = step.dates.filter((d) => !after.present.has(d));
+  if (missing.length > 0) return { reason: 'still-missing', missing, label: target.label, afterSql };
+  const thin = step.dates.flatMap((date) => {
+    const shortfall = after.thin.get(date);
+    return shortfall ? [{ date, shortfall }] : [];
+  });
+  return thin.length > 0 ? { reason: 'still-thin', target: target.name, thin, afterSql } : undefined;
 }
 
 async function perform(context: StepContext, target: Target, step: Step, options: AttemptOptions): Promise<Failure | undefined> {
@@ -92,7 +113,7 @@ async function perform(context: StepContext, target: Target, step: Step, options
   const outcome = await context.runnerFor(target).run({
     argv: action.argv,
     cwd: context.config.dir,
-    env: stepEnv(target, step, context.warehouse.stepEnv(), context.runId),
+    env: stepEnv(target, step, context.warehouse.stepEnv(), context.runId, context.config.dir),
     logFile,
     signal,
     timeoutMs: options.timeoutMs,

@@ -11,7 +11,7 @@ import type { IsoDate } from '../config/types.js';
 import { addDays, isIsoDate } from '../util/dates.js';
 import { messageOf, UsageError } from '../util/errors.js';
 import { spawnStep } from '../run/spawn.js';
-import type { PresentDates, TableRef, Warehouse } from './warehouse.js';
+import type { CheckQuery, PresentDates, TableRef, Warehouse } from './warehouse.js';
 
 const WRITER = fileURLToPath(new URL('./sqlite-write.js', import.meta.url));
 
@@ -35,6 +35,7 @@ export function openSqlite(file: string, shown: string, create: boolean): Wareho
     prepareToWrite: () => void real(),
     presentDates: (tables, range) => (made ?? empty).presentDates(tables, range),
     calendarDates: (ref, range) => (made ?? empty).calendarDates(ref, range),
+    failingDates: (check) => (made ?? empty).failingDates(check),
     writeSql: (request) => real().writeSql(request),
     close: () => made?.close(),
   };
@@ -62,18 +63,19 @@ function openFile(file: string, shown: string, create: boolean, notice: string |
   const columnName = (table: string, column: string): string | undefined =>
     (db.pragma(`table_info(${quote(table)})`) as { name: string }[]).find((c) => c.name.toLowerCase() === column.toLowerCase())?.name;
 
-  /** Distinct dates in [start, end]; undefined when the table does not exist yet. */
-  const distinctDates = (ref: TableRef, range: Range): IsoDate[] | undefined => {
+  /** Distinct dates in [start, end] with their row counts; undefined when the table does not exist yet. */
+  const distinctDates = (ref: TableRef, range: Range): { date: IsoDate; rows: number }[] | undefined => {
     const table = tableName.get(ref.table)?.name;
     if (table === undefined) return undefined;
     const column = columnName(table, ref.dateColumn);
     if (column === undefined) throw new UsageError(`table ${ref.table} in ${shown} has no column "${ref.dateColumn}"`);
     // Names were checked above; values are bound, never spliced. A half-open text range keeps
     // the filter index-friendly and takes in timestamps ('2024-01-05 00:00:00', what pandas
-    // and DATETIME columns write) as their date.
+    // and DATETIME columns write) as their date. Row counts come with the grouping, for minRows.
     const rows = db
-      .prepare<[string, string], { d: unknown; odd: unknown }>(
-        `SELECT substr(${quote(column)}, 1, 10) AS d, max(CASE WHEN ${DATE_FORM(quote(column))} THEN NULL ELSE ${quote(column)} END) AS odd ` +
+      .prepare<[string, string], { d: unknown; odd: unknown; n: number }>(
+        `SELECT substr(${quote(column)}, 1, 10) AS d, count(*) AS n, ` +
+          `max(CASE WHEN ${DATE_FORM(quote(column))} THEN NULL ELSE ${quote(column)} END) AS odd ` +
           `FROM ${quote(table)} WHERE ${quote(column)} >= ? AND ${quote(column)} < ? GROUP BY 1`,
       )
       .all(range.start, addDays(range.end, 1));
@@ -87,7 +89,7 @@ function openFile(file: string, shown: string, create: boolean, notice: string |
         .get();
       if (sample && !(typeof sample.v === 'string' && isIsoDate(sample.v.slice(0, 10)))) throw notDates(ref, sample.v);
     }
-    return rows.map((r) => r.d as IsoDate).sort();
+    return rows.map((r) => ({ date: r.d as IsoDate, rows: r.n })).sort((a, b) => (a.date < b.date ? -1 : 1));
   };
   const notDates = (ref: TableRef, example: unknown) =>
     new UsageError(
@@ -102,13 +104,16 @@ function openFile(file: string, shown: string, create: boolean, notice: string |
     async presentDates(tables, range) {
       const present = new Map<string, PresentDates>();
       // SQLite keeps no per-date modification time.
-      for (const ref of tables) present.set(ref.table, new Map((distinctDates(ref, range) ?? []).map((d) => [d, undefined])));
+      for (const ref of tables) present.set(ref.table, new Map((distinctDates(ref, range) ?? []).map((d) => [d.date, { rows: d.rows }])));
       return present;
+    },
+    async failingDates(check) {
+      return runCheck(db, check);
     },
     async calendarDates(ref, range) {
       const dates = distinctDates(ref, range);
       if (dates === undefined) throw new UsageError(`calendar.table: no table "${ref.table}" in ${shown}`);
-      return dates;
+      return dates.map((d) => d.date);
     },
     async writeSql(request) {
       const outcome = await spawnStep({
@@ -144,6 +149,8 @@ function emptyWarehouse(file: string, shown: string, notice: string | undefined)
     description: shown,
     notice,
     presentDates: async (tables) => new Map(tables.map((t) => [t.table, new Map()])),
+    // Nothing is present, so no date can fail (and the tables a check reads do not exist yet).
+    failingDates: async () => [],
     calendarDates: async (ref) => {
       throw new UsageError(`calendar.table: no table "${ref.table}" in ${shown} (the file does not exist yet)`);
     },
@@ -153,6 +160,34 @@ function emptyWarehouse(file: string, shown: string, notice: string | undefined)
     stepEnv: () => ({ BFTASK_WAREHOUSE: file }),
     close: () => {},
   };
+}
+
+/**
+ * A data check's failing dates. It runs on bftask's own connection, so it must not write:
+ * SQLite says whether a statement is read-only before it runs.
+ */
+function runCheck(db: Database.Database, check: CheckQuery): IsoDate[] {
+  const attempt = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      throw new UsageError(`cannot run: ${messageOf(error)}`);
+    }
+  };
+  const statement = attempt(() => db.prepare(check.sql));
+  if (!statement.reader || !statement.readonly) throw new UsageError('is not a SELECT: a check must only read');
+  const columns = statement.columns().map((c) => c.name);
+  const column = columns.find((c) => c.toLowerCase() === 'date') ?? columns.find((c) => c.toLowerCase() === check.ref.dateColumn.toLowerCase());
+  if (column === undefined) throw new UsageError(`returns no column named date or ${check.ref.dateColumn} (it returns ${columns.join(', ')})`);
+  const failing = new Set<IsoDate>();
+  const rows = attempt(() => statement.all({ start: check.range.start, end: check.range.end }) as Record<string, unknown>[]);
+  for (const row of rows) {
+    const value = row[column];
+    const date = typeof value === 'string' ? value.slice(0, 10) : undefined;
+    if (date === undefined || !isIsoDate(date)) throw new UsageError(`returned ${JSON.stringify(value)} in column ${column}, not a date`);
+    failing.add(date);
+  }
+  return [...failing].sort();
 }
 
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;

@@ -30,7 +30,7 @@ export interface MetadataTrap {
   close(): Promise<void>;
 }
 
-async function startMetadataTrap(): Promise<MetadataTrap> {
+export async function startMetadataTrap(): Promise<MetadataTrap> {
   const hits: string[] = [];
   const server = http.createServer((req, res) => {
     hits.push(`${req.method} ${req.url}`);

@@ -73,14 +73,17 @@ function expectPartitionsQuery(q: SentQuery, dataset: string, tables: string[], 
   expect(q.labels.bftask_run).toMatch(RUN_LABEL);
 }
 
-/** Runs a read-only command and returns what it sent, checked for the two-dataset layout. */
-async function readOnly(rig: BigQueryRig, args: string[]): Promise<{ stdout: string; queries: SentQuery[] }> {
+/**
+ * Runs a read-only command and returns what it sent, checked for the two-dataset layout; the
+ * dry-run jobs (a plan's cost estimates) apart.
+ */
+async function readOnly(rig: BigQueryRig, args: string[]): Promise<{ stdout: string; queries: SentQuery[]; dryRuns: SentQuery[] }> {
   const from = rig.fake.requests.length;
   const result = await rig.bftask(args);
   expect(result.stderr).toBe('');
   const sent = rig.since(from);
-  const queries = sentQueries(sent);
-  // One metadata query per dataset and nothing else: no scan, no write, no dry-run job.
+  const queries = sentQueries(sent).filter((q) => !q.dryRun);
+  // One metadata query per dataset and nothing else that runs: no scan, no write.
   expect(queries).toHaveLength(2);
   expect(queries.every(isPartitionsQuery)).toBe(true);
   const byDataset = new Map(queries.map((q) => [/`test-project\.(\w+)\.INFORMATION_SCHEMA/.exec(q.sql)?.[1], q]));
@@ -91,13 +94,14 @@ async function readOnly(rig: BigQueryRig, args: string[]): Promise<{ stdout: str
   expect(byDataset.get('src')!.labels.bftask_run).toBe(byDataset.get('mart')!.labels.bftask_run);
   // Partitioning is learnt from tables.get, once per table.
   expect(tablesGets(sent).sort()).toEqual(['mart.daily', 'mart.weekly', 'src.clicks', 'src.events']);
-  return { stdout: result.stdout, queries };
+  return { stdout: result.stdout, queries, dryRuns: sentQueries(sent).filter((q) => q.dryRun) };
 }
 
 describe.concurrent('coverage on BigQuery', () => {
   it('status and --dry-run --json send one PARTITIONS query per dataset and report exactly the missing dates', async () => {
     await withRig(twoDatasets, seedTwoDatasets, async (rig) => {
       const status = await readOnly(rig, ['status', '--json']);
+      expect(status.dryRuns).toEqual([]);
       const targets = (JSON.parse(status.stdout) as { targets: { name: string; expected: number; present: number; missing: string[] }[] }).targets;
       expect(Object.fromEntries(targets.map((t) => [t.name, t.missing]))).toEqual(MISSING);
       for (const t of targets) expect(t.present + t.missing.length, t.name).toBe(ALL.length);
@@ -108,6 +112,10 @@ describe.concurrent('coverage on BigQuery', () => {
       );
       // daily also waits for events' missing dates, and weekly for daily's; all within what is missing.
       expect(pending).toEqual({ events: MISSING.events, clicks: MISSING.clicks, daily: MISSING.daily, weekly: ALL });
+      // Besides coverage, the plan's cost: a dry-run job per pending date of the SQL target, none for commands.
+      // (Sent 8 at once: sorted, as they may arrive in any order.)
+      const dryRuns = plan.dryRuns.map((q) => [q.labels.bftask_target, param(q, 'start')?.value, param(q, 'end')?.value].join(' ')).sort();
+      expect(dryRuns).toEqual(MISSING.daily!.map((d) => `daily ${d} ${d}`));
       // Nothing ran: no step wrote anything.
       expect(rig.fake.partitions('mart.weekly')).toEqual([]);
     });

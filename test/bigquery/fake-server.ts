@@ -58,12 +58,17 @@ export interface FakeBigQuery {
    *   jobs.query / jobs.insert response itself counts, then getQueryResults / jobs.get calls. The
    *   job's query runs (and its write lands) on the answer that says it is done.
    *   A function gets the creating request, to hold back only some jobs.
-   * - `bytesPerQuery`: the estimate (totalBytesProcessed). Default: 10 MiB for
+   * - `bytesPerQuery`: the estimate (totalBytesProcessed), from the SQL and the scalar
+   *   parameters' values by name. Default: 10 MiB for
    *   INFORMATION_SCHEMA queries, else the logical bytes of every table the SQL names.
    *   Billed bytes are that rounded up to MiB, at least 10 MiB (0 if the estimate is 0);
    *   a non-dry-run query billed above its maximumBytesBilled fails with bytesBilledLimitExceeded.
    */
-  options: { pageSize: number; incompletePolls: number | ((req: RecordedRequest) => number); bytesPerQuery?: (sql: string) => number };
+  options: {
+    pageSize: number;
+    incompletePolls: number | ((req: RecordedRequest) => number);
+    bytesPerQuery?: (sql: string, params: Record<string, unknown>) => number;
+  };
   close(): Promise<void>;
 }
 

@@ -27,12 +27,13 @@ function expectBuiltOnce(expect: (v: unknown, m?: string) => { toEqual(x: unknow
 interface Attempt {
   outcome: string;
   pid: number | null;
+  started: string;
 }
 
-async function runDetail(p: Project, id: string): Promise<{ run: { outcome: string }; attempts: Attempt[] }> {
+async function runDetail(p: Project, id: string): Promise<{ run: { outcome: string; ended: string | null }; attempts: Attempt[] }> {
   const result = await p.bftask(['runs', id, '--json']);
   if (result.code !== 0) throw new Error(result.stderr);
-  return JSON.parse(result.stdout) as { run: { outcome: string }; attempts: Attempt[] };
+  return JSON.parse(result.stdout) as { run: { outcome: string; ended: string | null }; attempts: Attempt[] };
 }
 
 const runIdOf = (stdout: string) => /^\S+ \S+ run (\S+):/m.exec(stdout)?.[1];
@@ -82,6 +83,10 @@ describe.concurrent('crashes', () => {
     expect(detail.run.outcome).toBe('crashed');
     expect(detail.attempts.map((a) => a.outcome)).toEqual(['orphaned', 'orphaned', 'orphaned', 'orphaned']);
     expect(detail.attempts.every((a) => a.pid !== null)).toBe(true);
+    // It ended, as far as anyone knows, when its last step started: not when the re-run found it dead.
+    expect(detail.run.ended).toBe(detail.attempts.map((a) => a.started).sort().at(-1));
+    const list = await p.bftask(['runs']);
+    expect(list.stdout).toMatch(new RegExp(`^  ${dead} .* ≥ \\S+ +crashed `, 'm'));
   });
 
   it('Ctrl-C with steps that spawn grandchildren: exit 130, nothing left, attempts recorded as interrupted, a re-run completes', async ({ expect, onTestFinished }) => {

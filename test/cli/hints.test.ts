@@ -39,7 +39,7 @@ describe.concurrent('printed commands', () => {
     expect(await dryRun(p, printed)).toEqual(original);
   });
 
-  it('after a failed forced run, the printed re-run finishes the forced rebuild and nothing before it', async ({ expect }) => {
+  it('after a failed forced run, the printed re-run finishes the forced rebuild and nothing before or after it', async ({ expect }) => {
     const config = (aExtra: string) =>
       configSource(`{
         a: { table: 'a_t', dateColumn: 'd', run: proc('a_t', '--value', '2'${aExtra}), shard: 2, bisect: false },
@@ -56,21 +56,22 @@ describe.concurrent('printed commands', () => {
     expect(failed.code, failed.stdout).toBe(1);
     const printed = hint(failed.stdout, 're-run to retry what is left:');
     // a 2024-01-05..06 failed and b's step on it was skipped: both still hold old rows, so a
-    // plain `bftask b` would plan nothing. The hint forces them again from the first unfinished date.
-    expect(printed).toEqual(['b', '--force', 'a', '--force', 'b', '--from', '2024-01-05', '-j', '1']);
+    // plain `bftask b` would plan nothing. The hint forces them again from the first unfinished
+    // date to the last; the forced dates after them were rebuilt.
+    expect(printed).toEqual(['b', '--force', 'a', '--force', 'b', '--from', '2024-01-05', '--to', '2024-01-06', '-j', '1']);
     expect(pendingOf(await dryRun(p, ['b']))).toEqual({ a: [], b: [] });
 
     p.write('backfill.config.ts', config(''));
     const plan = await dryRun(p, printed);
-    expect(pendingOf(plan)).toEqual({ a: ALL.slice(4), b: ALL.slice(4) });
+    expect(pendingOf(plan)).toEqual({ a: ALL.slice(4, 6), b: ALL.slice(4, 6) });
     const invocationsBefore = p.invocations().length;
     const finished = await p.bftask(printed);
     expect(finished.code, finished.stdout).toBe(0);
-    // Every date of both tables is now from the forced rebuild, and the re-run started at 01-05.
+    // Every date of both tables is now from the forced rebuild, and the re-run built 01-05..06 only.
     for (const table of ['a_t', 'b_t']) expect(values(p, table), table).toEqual(ALL.map((d) => ({ d, value: 2 })));
     const rerun = p.invocations().slice(invocationsBefore);
     expect(rerun.length).toBeGreaterThan(0);
-    for (const line of rerun) expect(line.split(' ')[1]! >= '2024-01-05', line).toBe(true);
+    for (const line of rerun) expect([line.split(' ')[1], line.split(' ')[2]], line).toEqual(['2024-01-05', '2024-01-06']);
   });
 
   it('after a failed plain run, the re-run is the same command without --force', async ({ expect }) => {

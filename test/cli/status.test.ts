@@ -37,8 +37,8 @@ describe.concurrent('bftask status', () => {
     let status = await statusJson(p);
     expect(status.code).toBe(0);
     expect([...status.targets.values()]).toEqual([
-      { name: 'a', table: 'a_t', expected: ALL.length, present: ALL.length, missing: [] },
-      { name: 'b', table: 'b_t', expected: B_EXPECTED.length, present: B_EXPECTED.length, missing: [] },
+      { name: 'a', table: 'a_t', expected: ALL.length, present: ALL.length, missing: [], thin: [] },
+      { name: 'b', table: 'b_t', expected: B_EXPECTED.length, present: B_EXPECTED.length, missing: [], thin: [] },
     ]);
 
     p.exec('DELETE FROM b_t WHERE d = ?', GONE);
@@ -46,8 +46,8 @@ describe.concurrent('bftask status', () => {
     status = await statusJson(p);
     expect(status.code).toBe(1);
     expect([...status.targets.values()]).toEqual([
-      { name: 'a', table: 'a_t', expected: ALL.length, present: ALL.length, missing: [] },
-      { name: 'b', table: 'b_t', expected: B_EXPECTED.length, present: B_EXPECTED.length - 1, missing: [GONE] },
+      { name: 'a', table: 'a_t', expected: ALL.length, present: ALL.length, missing: [], thin: [] },
+      { name: 'b', table: 'b_t', expected: B_EXPECTED.length, present: B_EXPECTED.length - 1, missing: [GONE], thin: [] },
     ]);
     const partial = await p.bftask(['status']);
     expect(partial.code).toBe(1);
@@ -82,7 +82,7 @@ describe.concurrent('files targets', () => {
     expect(fs.readdirSync(path.join(p.dir, 'out')).sort()).toEqual(ALL.map((d) => `${d}.json`));
     const status = await statusJson(p);
     expect(status.code).toBe(0);
-    expect(status.targets.get('f')).toEqual({ name: 'f', table: PATTERN, expected: ALL.length, present: ALL.length, missing: [] });
+    expect(status.targets.get('f')).toEqual({ name: 'f', table: PATTERN, expected: ALL.length, present: ALL.length, missing: [], thin: [] });
 
     fs.rmSync(fileOf(GONE));
     const again = await dryRun(p);

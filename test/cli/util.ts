@@ -14,6 +14,7 @@ export interface DryRunTarget {
   readonly name: string;
   readonly table: string;
   readonly pending: string[];
+  readonly reasons: Record<string, string>;
   readonly steps: DryRunStep[];
 }
 
@@ -23,6 +24,8 @@ export interface StatusTarget {
   readonly expected: number;
   readonly present: number;
   readonly missing: string[];
+  /** Present dates that fail their data checks. */
+  readonly thin: string[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, eachDay, isIsoDate, runsIn } from '../../src/util/dates.js';
+import { addDays, dateProblem, eachDay, formatRun, isIsoDate, lowerBound, runsIn } from '../../src/util/dates.js';
 import { didYouMean } from '../../src/util/suggest.js';
 
 describe('dates', () => {
@@ -9,6 +9,13 @@ describe('dates', () => {
     ['2024-1-05', false],
     ['2024-01-05T00:00', false],
     [20240105, false],
+    ['', false],
+    [' 2024-01-05', false],
+    ['2024-01-05 ', false],
+    ['x2024-01-05', false],
+    ['2024-01-05x', false],
+    // Date.parse reads an extended year with a month alone; its ISO form starts the same way.
+    ['+012024-01', false],
   ])('isIsoDate(%s) is %s', (value, expected) => {
     expect(isIsoDate(value)).toBe(expected);
   });
@@ -25,6 +32,56 @@ describe('dates', () => {
       { start: '2024-01-01', end: '2024-01-03', count: 2 },
       { start: '2024-01-08', end: '2024-01-08', count: 1 },
     ]);
+  });
+});
+
+describe('dateProblem', () => {
+  it.each<[unknown, string | undefined]>([
+    ['1000-01-01', undefined],
+    ['9998-12-31', undefined],
+    ['0999-12-31', 'is out of range: use a year from 1000 to 9998'],
+    ['9999-01-01', 'is out of range: use a year from 1000 to 9998'],
+    ['2024-02-30', 'is not a date: use YYYY-MM-DD'],
+    [undefined, 'is not a date: use YYYY-MM-DD'],
+  ])('%s: %s', (value, expected) => {
+    expect(dateProblem(value)).toBe(expected);
+  });
+});
+
+describe('runs of dates', () => {
+  const calendar = ['2024-01-01', '2024-01-02', '2024-01-05', '2024-01-06'];
+  it.each<[string, string[], { start: string; end: string; count: number }[]]>([
+    ['none', [], []],
+    ['one', ['2024-01-02'], [{ start: '2024-01-02', end: '2024-01-02', count: 1 }]],
+    ['one run across days missing from the calendar', calendar, [{ start: '2024-01-01', end: '2024-01-06', count: 4 }]],
+    [
+      'a date outside the calendar stands alone, even right after the calendar date before it',
+      ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05'],
+      [
+        { start: '2024-01-01', end: '2024-01-02', count: 2 },
+        { start: '2024-01-03', end: '2024-01-03', count: 1 },
+        { start: '2024-01-04', end: '2024-01-04', count: 1 },
+        { start: '2024-01-05', end: '2024-01-05', count: 1 },
+      ],
+    ],
+  ])('%s', (_, dates, expected) => {
+    expect(runsIn(dates, calendar)).toEqual(expected);
+  });
+
+  it('formats a run as its date or start..end', () => {
+    expect(formatRun({ start: '2024-01-03', end: '2024-01-03' })).toBe('2024-01-03');
+    expect(formatRun({ start: '2024-01-03', end: '2024-01-05' })).toBe('2024-01-03..2024-01-05');
+  });
+
+  it.each<[string, number]>([
+    ['2023-12-31', 0],
+    ['2024-01-01', 0],
+    ['2024-01-03', 2],
+    ['2024-01-05', 2],
+    ['2024-01-06', 3],
+    ['2024-01-07', 4],
+  ])('lowerBound of %s is %i', (date, expected) => {
+    expect(lowerBound(calendar, date)).toBe(expected);
   });
 });
 

@@ -18,7 +18,7 @@ function planOf(steps: Step[]): Plan {
   const targets = names.map((name): TargetPlan => {
     const mine = steps.filter((s) => s.target === name);
     const pending = mine.flatMap((s) => s.dates);
-    return { name, label: `${name}_t`, expected: pending, present: 0, missing: pending, forced: false, after: [], pending, reasons: pending.map(() => 'missing'), steps: mine };
+    return { name, label: `${name}_t`, expected: pending, present: 0, missing: pending, thin: [], forced: false, after: [], pending, reasons: pending.map(() => 'missing'), steps: mine };
   });
   return { range: { start: '2024-01-01', end: '2024-01-20' }, targets, steps };
 }

@@ -28,6 +28,8 @@ interface Case {
   /** Build times per target: date → ms. */
   built?: Record<string, Record<string, number>>;
   presenceOnly?: boolean;
+  /** Present dates that fail their data checks. */
+  failing?: Record<string, string[]>;
 }
 
 const JAN = eachDay('2024-01-01', '2024-01-10');
@@ -51,6 +53,7 @@ function planOf(c: Case): Plan {
     force: new Set(c.force ?? []),
     built: new Map(Object.entries(c.built ?? {}).map(([k, v]) => [k, new Map(Object.entries(v))])),
     presenceOnly: c.presenceOnly ?? false,
+    failing: new Map(Object.entries(c.failing ?? {}).map(([k, v]) => [k, new Set(v)])),
   });
 }
 
@@ -274,5 +277,32 @@ describe('staleness', () => {
       b: { '2024-01-02': 'upstream', '2024-01-05': 'stale', '2024-01-09': 'missing' },
       c: Object.fromEntries(JAN.map((d) => [d, 'forced'])),
     });
+  });
+});
+
+describe('dates that fail their data checks (thin)', () => {
+  it('are pending with reason check, apart from missing ones, and carry downstream', () => {
+    const p = planOf({
+      targets: { a: {}, b: { deps: ['a'] } },
+      present: { a: allBut('2024-01-02'), b: JAN },
+      failing: { a: ['2024-01-05', '2024-01-06'], b: ['2024-01-09'] },
+    });
+    const [a, b] = p.targets;
+    expect(a).toMatchObject({
+      pending: ['2024-01-02', '2024-01-05', '2024-01-06'],
+      reasons: ['missing', 'check', 'check'],
+      missing: ['2024-01-02'],
+      thin: ['2024-01-05', '2024-01-06'],
+      present: 7,
+    });
+    expect(b).toMatchObject({ pending: ['2024-01-02', '2024-01-05', '2024-01-06', '2024-01-09'], reasons: ['upstream', 'upstream', 'upstream', 'check'], thin: ['2024-01-09'] });
+    expect(stepsOf(p, 'a')).toEqual(['2024-01-02..2024-01-02', '2024-01-05..2024-01-06']);
+  });
+
+  it('are pending as failing even when forced, and a failing date that is missing is missing', () => {
+    const p = planOf({ targets: { a: {} }, present: { a: allBut('2024-01-02') }, failing: { a: ['2024-01-02', '2024-01-03'] }, force: ['a'] });
+    const a = p.targets[0]!;
+    expect(a.reasons.slice(0, 4)).toEqual(['forced', 'missing', 'check', 'forced']);
+    expect(a.thin).toEqual(['2024-01-03']);
   });
 });

@@ -29,6 +29,7 @@ code, .mono, td.num, td.mono { font-family: ui-monospace, SFMono-Regular, Menlo,
 .track i { display: block; height: 100%; min-width: 0; }
 .p { background: #2da44e; }
 .s { background: #e3a008; }
+.t { background: #8250df; }
 .m { background: #f3b5b0; }
 .f { background: #b42318; }
 .r { background: #2f81f7; }
@@ -56,7 +57,7 @@ export const SCRIPT = `
   document.documentElement.classList.add('js');
   const data = JSON.parse(document.getElementById('data').textContent);
   const tip = document.getElementById('tip');
-  const LABEL = { p: 'present', s: 'stale', m: 'missing', f: 'failed in its last attempt', r: 'being built now', x: 'excluded (never expected)' };
+  const LABEL = { p: 'present', s: 'stale', t: 'thin (fails its data checks)', m: 'missing', f: 'failed in its last attempt', r: 'being built now', x: 'excluded (never expected)' };
   const DAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
   for (const el of document.querySelectorAll('.track i[title]')) el.removeAttribute('title');
   document.addEventListener('mousemove', (event) => {

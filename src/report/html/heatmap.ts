@@ -9,11 +9,11 @@ import type { PendingReason } from '../../plan/plan.js';
 import { addDays } from '../../util/dates.js';
 import { describeSkip } from '../logs.js';
 
-export type CellState = 'present' | 'stale' | 'missing' | 'failed' | 'running' | 'excluded';
+export type CellState = 'present' | 'stale' | 'thin' | 'missing' | 'failed' | 'running' | 'excluded';
 
 /** One letter per state: a row is a string, a cell a character. */
-export const CODE: Readonly<Record<CellState, string>> = { present: 'p', stale: 's', missing: 'm', failed: 'f', running: 'r', excluded: 'x' };
-export const STATES: readonly CellState[] = ['present', 'stale', 'missing', 'failed', 'running', 'excluded'];
+export const CODE: Readonly<Record<CellState, string>> = { present: 'p', stale: 's', thin: 't', missing: 'm', failed: 'f', running: 'r', excluded: 'x' };
+export const STATES: readonly CellState[] = ['present', 'stale', 'thin', 'missing', 'failed', 'running', 'excluded'];
 
 export interface HeatmapRow {
   readonly name: string;
@@ -29,6 +29,8 @@ export interface RowInput {
   readonly calendar: readonly IsoDate[];
   readonly expected: ReadonlySet<IsoDate>;
   readonly missing: ReadonlySet<IsoDate>;
+  /** Present but failing the target's data checks (`minRows`, `check`): not done. */
+  readonly thin?: ReadonlySet<IsoDate>;
   /** Why each pending date is pending (missing, stale, upstream...). */
   readonly pending: ReadonlyMap<IsoDate, PendingReason>;
   /** The latest attempt that covered a date, if the ledger remembers one. */
@@ -60,6 +62,17 @@ function cellState(input: RowInput, date: IsoDate, i: number, notes: Map<number,
     notes.set(i, `being built now (${inRun})`);
     return 'running';
   }
+  const failed = (a: AttemptRecord) =>
+    notes.set(i, `failed in ${inRun}: ${a.message ?? a.outcome}${a.log ? ` · log ${input.shownPath?.(a.log) ?? a.log}` : ''}`);
+  if (input.thin?.has(date)) {
+    // A step after which its dates are still thin fails: that failure says more.
+    if (attempt?.outcome === 'failed' || attempt?.outcome === 'timed-out') {
+      failed(attempt);
+      return 'failed';
+    }
+    notes.set(i, 'present, but fails its data checks (minRows or check): to be rebuilt');
+    return 'thin';
+  }
   const reason = input.pending.get(date);
   if (!input.missing.has(date)) {
     if (reason === undefined || reason === 'missing') return 'present';
@@ -71,7 +84,7 @@ function cellState(input: RowInput, date: IsoDate, i: number, notes: Map<number,
   switch (attempt.outcome) {
     case 'failed':
     case 'timed-out':
-      notes.set(i, `failed in ${inRun}: ${attempt.message ?? attempt.outcome}${attempt.log ? ` · log ${input.shownPath?.(attempt.log) ?? attempt.log}` : ''}`);
+      failed(attempt);
       return 'failed';
     case 'skipped':
       notes.set(i, `skipped in run ${attempt.runId}: ${describeSkip(attempt.message)}`);

@@ -15,7 +15,9 @@ export interface ReportTarget extends HeatmapRow {
   readonly expected: number;
   readonly present: number;
   readonly missing: number;
-  /** The first missing ranges, as text. */
+  /** Present dates that fail the target's data checks. */
+  readonly thin: number;
+  /** The first missing (and thin) ranges, as text. */
   readonly gaps: string;
 }
 
@@ -29,12 +31,15 @@ export interface ReportData {
   readonly targets: readonly ReportTarget[];
   /** Recent runs, newest first. */
   readonly runs: readonly RunSummary[];
+  /** The config has data checks: the status table shows `thin` even when nothing is. */
+  readonly withChecks?: boolean;
   readonly shownPath: (file: string) => string;
 }
 
 const LEGEND: Readonly<Record<CellState, string>> = {
   present: 'present',
   stale: 'stale (to be rebuilt)',
+  thin: 'thin (fails its data checks)',
   missing: 'missing',
   failed: 'failed in its last attempt',
   running: 'being built now',
@@ -58,7 +63,7 @@ export function renderReport(data: ReportData): string {
   const blocks = blocksOf(data.calendar);
   const widest = Math.max(1, ...blocks.map((b) => b.end - b.start));
   const cell = Math.max(MIN_CELL, Math.min(MAX_CELL, Math.floor(TRACK_PX / widest)));
-  const incomplete = data.targets.filter((t) => t.missing > 0);
+  const incomplete = data.targets.filter((t) => t.missing > 0 || t.thin > 0);
   const totals = Object.fromEntries(STATES.map((s) => [s, data.targets.reduce((n, t) => n + t.counts[s], 0)])) as Record<CellState, number>;
   const payload = {
     calendar: data.calendar,
@@ -133,8 +138,9 @@ ${rows.join('\n')}
 }
 
 function renderStatus(data: ReportData): string {
-  const head = ['target', 'table', 'expected', 'present', 'missing', 'stale', 'failed', 'done', 'first gaps'];
-  const numeric = new Set([2, 3, 4, 5, 6, 7]);
+  const showThin = (data.withChecks ?? false) || data.targets.some((t) => t.thin > 0);
+  const head = ['target', 'table', 'expected', 'present', ...(showThin ? ['thin'] : []), 'missing', 'stale', 'failed', 'done', 'first gaps'];
+  const numeric = new Set(head.map((h, i) => (['target', 'table', 'first gaps'].includes(h) ? -1 : i)));
   const rows = data.targets.map((t) => {
     const done = t.expected === 0 ? 100 : (100 * t.present) / t.expected;
     const cells = [
@@ -142,10 +148,11 @@ function renderStatus(data: ReportData): string {
       `<td class="mono">${escape(t.label)}</td>`,
       `<td class="num">${formatCount(t.expected)}</td>`,
       `<td class="num">${formatCount(t.present)}</td>`,
+      ...(showThin ? [`<td class="num${t.thin > 0 ? ' bad' : ''}">${formatCount(t.thin)}</td>`] : []),
       `<td class="num${t.missing > 0 ? ' bad' : ''}">${formatCount(t.missing)}</td>`,
       `<td class="num">${formatCount(t.counts.stale)}</td>`,
       `<td class="num${t.counts.failed > 0 ? ' bad' : ''}">${formatCount(t.counts.failed)}</td>`,
-      `<td class="num${t.missing === 0 ? ' ok' : ''}">${t.missing === 0 ? '100%' : `${Math.min(done, 99.9).toFixed(1)}%`}</td>`,
+      `<td class="num${t.present === t.expected ? ' ok' : ''}">${t.present === t.expected ? '100%' : `${Math.min(done, 99.9).toFixed(1)}%`}</td>`,
       `<td class="mono">${escape(t.gaps)}</td>`,
     ];
     return `<tr data-t="${escape(t.name)}">${cells.join('')}</tr>`;

@@ -28,23 +28,33 @@ export function partitionsQuery(projectId: string, datasetId: string): string {
 }
 
 /**
- * Distinct dates in [start, end] of a table not day-partitioned on the column, as DATE `d`. A
+ * Distinct dates in [start, end] of a table not day-partitioned on the column, as DATE `d`
+ * (with `countRows`, each with its row count `n`). A
  * DATE column is compared with DATE parameters; a DATETIME or TIMESTAMP column with parameters of
  * its own type (BigQuery compares no DATE parameter with them), as `col >= start AND col <
  * end + 1 day`, which a table partitioned on that column can prune.
  */
-export function distinctDatesQuery(table: TableId, column: string, type: DateType, range: Range): { sql: string; params: Query['params'] } {
+export function distinctDatesQuery(
+  table: TableId,
+  column: string,
+  type: DateType,
+  range: Range,
+  countRows = false,
+): { sql: string; params: Query['params'] } {
   const col = `\`${column}\``;
   const from = sqlPath(table.projectId, table.datasetId, table.tableId);
+  // With counts (for minRows): the same scan grouped, so it bills the same bytes.
+  const select = (d: string) => (countRows ? [`SELECT ${d} AS d, COUNT(*) AS n`] : [`SELECT DISTINCT ${d} AS d`]);
+  const group = countRows ? ['GROUP BY 1'] : [];
   if (type === 'DATE') {
     return {
-      sql: [`SELECT DISTINCT ${col} AS d`, `FROM ${from}`, `WHERE ${col} BETWEEN @start AND @end`].join('\n'),
+      sql: [...select(col), `FROM ${from}`, `WHERE ${col} BETWEEN @start AND @end`, ...group].join('\n'),
       params: { start: BigQuery.date(range.start), end: BigQuery.date(range.end) },
     };
   }
   const after = addDays(range.end, 1);
   return {
-    sql: [`SELECT DISTINCT DATE(${col}) AS d`, `FROM ${from}`, `WHERE ${col} >= @start AND ${col} < @end`].join('\n'),
+    sql: [...select(`DATE(${col})`), `FROM ${from}`, `WHERE ${col} >= @start AND ${col} < @end`, ...group].join('\n'),
     params:
       type === 'DATETIME'
         ? { start: BigQuery.datetime(`${range.start} 00:00:00`), end: BigQuery.datetime(`${after} 00:00:00`) }

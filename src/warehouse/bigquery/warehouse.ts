@@ -10,9 +10,10 @@ import type { Range } from '../../config/config.js';
 import type { BigQueryWarehouseConfig, IsoDate } from '../../config/types.js';
 import { isIsoDate } from '../../util/dates.js';
 import { FatalError, UsageError } from '../../util/errors.js';
-import type { SqlWrite, TableRef, Warehouse } from '../warehouse.js';
+import type { DateFacts, SqlWrite, TableRef, Warehouse } from '../warehouse.js';
 import { createClient, emulatorEndpoint, usesGoogle } from './client.js';
 import { explainBigQueryError } from './errors.js';
+import { estimateSql } from './estimate.js';
 import { datasetKey, labelValue, partitionId, resolveTable, tableName, type TableId } from './names.js';
 import { defaultBackoff, retrying, sleep } from './retry.js';
 import { distinctDatesQuery, partitionsQuery, STREAMING_PARTITION } from './sql.js';
@@ -40,8 +41,9 @@ interface Entry {
 
 /** A coverage query's cost, for --dry-run. */
 export interface QueryCost {
+  /** The dataset read, or the target whose check it was. */
   readonly dataset: string;
-  readonly kind: 'partitions' | 'distinct';
+  readonly kind: 'partitions' | 'distinct' | 'check';
   readonly bytesProcessed: number;
 }
 
@@ -54,11 +56,15 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
   const costs: QueryCost[] = [];
   const labels = (target: string) => ({ ...config.labels, bftask_target: labelValue(target), bftask_run: labelValue(options.runId) });
 
-  /** Retries work that failed transiently; work that still fails throws one line (UsageError: exit 2 for configuration). */
-  const retried = async <T>(doing: string, permission: string | undefined, work: () => Promise<T>): Promise<T> => {
+  /**
+   * Retries work that failed transiently; work that still fails throws one line (UsageError: exit
+   * 2 for configuration). With `userSql`, SQL from the config failing for good is the config's fault.
+   */
+  const retried = async <T>(doing: string, permission: string | undefined, work: () => Promise<T>, userSql = false): Promise<T> => {
     const attempt = await retrying(work, (error) => explainBigQueryError(error, doing, permission), { backoffMs });
     if ('value' in attempt) return attempt.value;
-    throw attempt.failure.config ? new UsageError(attempt.failure.message) : new FatalError(attempt.failure.message);
+    const { failure } = attempt;
+    throw failure.config || (userSql && !failure.retry) ? new UsageError(failure.message) : new FatalError(failure.message);
   };
 
   // Google's endpoint needs credentials, and without any the library would send each request
@@ -68,13 +74,13 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
     (credentials ??= usesGoogle(config) ? retried('connecting to BigQuery', undefined, async () => void (await client.authClient.getAccessToken())) : Promise.resolve());
 
   /** A read, after the credentials check, retried like any request. */
-  const reading = async <T>(doing: string, permission: string, work: () => Promise<T>): Promise<T> => {
+  const reading = async <T>(doing: string, permission: string, work: () => Promise<T>, userSql = false): Promise<T> => {
     await authorized();
-    return retried(doing, permission, work);
+    return retried(doing, permission, work, userSql);
   };
 
   /** Runs a read query and returns its rows, all pages of them. */
-  const query = (sql: string, params: Query['params'], doing: string, target: string, cost?: Omit<QueryCost, 'bytesProcessed'>) =>
+  const query = (sql: string, params: Query['params'], doing: string, target: string, cost?: Omit<QueryCost, 'bytesProcessed'>, userSql = false) =>
     reading(doing, 'bigquery.jobs.create', async () => {
       const [job] = await client.createQueryJob({ query: sql, params, location: config.location, maximumBytesBilled, labels: labels(target) });
       // Resolves to [rows, query, lastResponse] although typed as two elements. jobs.insert
@@ -83,7 +89,7 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
       const bytes = response?.totalBytesProcessed ?? job.metadata?.statistics?.totalBytesProcessed;
       if (cost) costs.push({ ...cost, bytesProcessed: Number(bytes ?? 0) });
       return rows as Record<string, unknown>[];
-    });
+    }, userSql);
 
   /** tables.get: free. Undefined when the table does not exist yet (nothing built). */
   const describe = async (id: TableId, column: string): Promise<DateSource | undefined> => {
@@ -100,23 +106,32 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
     return metadata && dateSource(metadata, name, column);
   };
 
-  /** A scan of the column's distinct dates in the range (for tables partition metadata cannot answer). */
-  const distinct = async (id: TableId, column: string, type: DateType, range: Range, target: string) => {
-    const { sql, params } = distinctDatesQuery(id, column, type, range);
+  /**
+   * A scan of the column's distinct dates in the range (for tables partition metadata cannot
+   * answer), with each date's row count when `countRows`.
+   */
+  const distinct = async (id: TableId, column: string, type: DateType, range: Range, target: string, countRows = false) => {
+    const { sql, params } = distinctDatesQuery(id, column, type, range, countRows);
     const rows = await query(sql, params, `reading dates of ${tableName(id)}`, target, { dataset: datasetKey(id), kind: 'distinct' });
-    return rows.map((r) => dateValue(r.d)).filter(isIsoDate).sort();
+    return rows
+      .map((r) => ({ date: dateValue(r.d), rows: countRows ? Number(r.n) : undefined }))
+      .filter((r): r is { date: IsoDate; rows: number | undefined } => isIsoDate(r.date))
+      .sort((a, b) => (a.date < b.date ? -1 : 1));
   };
 
   return {
     description: `bigquery ${config.projectId} (${config.location})`,
 
+    bytesCap: Number(maximumBytesBilled),
+
     costReport() {
       if (costs.length === 0) return [];
       const total = costs.reduce((n, c) => n + c.bytesProcessed, 0);
       const partitions = costs.filter((c) => c.kind === 'partitions').length;
+      const checks = costs.filter((c) => c.kind === 'check').length;
       return [
         `coverage: ${costs.length} queries (${partitions} INFORMATION_SCHEMA.PARTITIONS, one per dataset; ` +
-          `${costs.length - partitions} SELECT DISTINCT) · ${total.toLocaleString('en-US')} bytes processed · ` +
+          `${costs.length - partitions - checks} SELECT DISTINCT${checks > 0 ? `; ${checks} data checks` : ''}) · ${total.toLocaleString('en-US')} bytes processed · ` +
           `billed at least 10 MB each · cap ${Number(maximumBytesBilled).toLocaleString('en-US')} bytes per query`,
         ...costs.map((c) => `  ${c.kind.padEnd(10)} ${c.dataset}  ${c.bytesProcessed.toLocaleString('en-US')} bytes`),
       ];
@@ -125,15 +140,19 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
     async presentDates(tables, range) {
       const ids = tables.map((ref) => ({ ref, id: resolveTable(ref.table, config) }));
       const sources = await Promise.all(ids.map(({ ref, id }) => read(() => describe(id, ref.dateColumn))));
-      const present = new Map<string, Map<IsoDate, number | undefined>>();
+      const present = new Map<string, Map<IsoDate, DateFacts>>();
       const byDataset = new Map<string, Entry[]>();
       const scans: Promise<void>[] = [];
-      /** Adds the dates a scan found; `at` is when they were written, where known. */
+      /**
+       * Adds the dates a scan found; `at` is when they were written, where known. Its row counts
+       * (asked for minRows) replace the partitions': the scan also sees the streaming buffer.
+       */
       const scan = (entry: Entry, at: number | undefined) =>
         read(async () => {
           const dates = present.get(entry.ref.table)!;
-          for (const d of await distinct(entry.id, entry.ref.dateColumn, entry.source.type, range, 'coverage')) {
-            dates.set(d, Math.max(dates.get(d) ?? 0, at ?? 0) || undefined);
+          for (const d of await distinct(entry.id, entry.ref.dateColumn, entry.source.type, range, 'coverage', entry.ref.countRows)) {
+            const known = dates.get(d.date);
+            dates.set(d.date, { modified: Math.max(known?.modified ?? 0, at ?? 0) || undefined, rows: d.rows ?? known?.rows });
           }
         });
       ids.forEach(({ ref, id }, i) => {
@@ -166,7 +185,8 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
             continue;
           }
           const date = partitionDate(String(row.partition_id));
-          if (date) present.get(entry.ref.table)!.set(date, modified);
+          // total_rows comes with the metadata: minRows costs nothing more.
+          if (date) present.get(entry.ref.table)!.set(date, { modified, rows: row.total_rows == null ? undefined : Number(row.total_rows) });
         }
         await Promise.all(streaming);
       });
@@ -178,7 +198,29 @@ export function openBigQuery(config: BigQueryWarehouseConfig, options: BigQueryO
       const id = resolveTable(ref.table, config);
       const source = await describe(id, ref.dateColumn);
       if (source === undefined) throw new UsageError(`calendar.table: no table ${tableName(id)}`);
-      return distinct(id, ref.dateColumn, source.type, range, 'calendar');
+      return (await distinct(id, ref.dateColumn, source.type, range, 'calendar')).map((d) => d.date);
+    },
+
+    async failingDates(check) {
+      // @start and @end are DATEs, as for SQL targets.
+      const params = { start: BigQuery.date(check.range.start), end: BigQuery.date(check.range.end) };
+      const rows = await read(() => query(check.sql, params, 'cannot run on BigQuery', check.target, { dataset: check.target, kind: 'check' }, true));
+      return checkedDates(rows, check.ref.dateColumn);
+    },
+
+    estimateSql(targets) {
+      const dryRun = (target: string, sql: string, date: IsoDate) =>
+        reading(`dry run for ${date}`, 'bigquery.jobs.create', async () => {
+          const [job] = await client.createQueryJob({
+            query: sql,
+            params: { start: BigQuery.date(date), end: BigQuery.date(date) },
+            location: config.location,
+            dryRun: true,
+            labels: labels(target),
+          });
+          return Number(job.metadata?.statistics?.totalBytesProcessed ?? 0);
+        });
+      return estimateSql(targets, dryRun, Number(maximumBytesBilled), read);
     },
 
     async writeSql(request: SqlWrite) {
@@ -272,6 +314,23 @@ async function waitForJob(job: Job, signal: AbortSignal): Promise<{ totalBytesPr
 /** A DATE cell as the client returns it: a string, or a BigQueryDate `{ value }`. */
 function dateValue(cell: unknown): unknown {
   return typeof cell === 'object' && cell !== null && 'value' in cell ? (cell as { value: unknown }).value : cell;
+}
+
+/** The dates a check returned, in its `date` column or the target's date column (DATE, DATETIME or TIMESTAMP). */
+function checkedDates(rows: readonly Record<string, unknown>[], dateColumn: string): IsoDate[] {
+  const first = rows[0];
+  if (first === undefined) return [];
+  const names = Object.keys(first);
+  const column = names.find((n) => n.toLowerCase() === 'date') ?? names.find((n) => n.toLowerCase() === dateColumn.toLowerCase());
+  if (column === undefined) throw new UsageError(`returns no column named date or ${dateColumn} (it returns ${names.join(', ')})`);
+  const dates = new Set<IsoDate>();
+  for (const row of rows) {
+    const value = dateValue(row[column]);
+    const date = typeof value === 'string' ? value.slice(0, 10) : undefined;
+    if (date === undefined || !isIsoDate(date)) throw new UsageError(`returned ${JSON.stringify(value)} in column ${column}, not a date`);
+    dates.add(date);
+  }
+  return [...dates].sort();
 }
 
 /** `20240105` → `2024-01-05`; `__NULL__` and `__UNPARTITIONED__` → undefined. */

@@ -58,7 +58,7 @@ const LABEL_VALUE = /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
 export class Engine {
   constructor(
     private readonly store: Store,
-    private readonly knobs: { bytesPerQuery?: (sql: string) => number },
+    private readonly knobs: { bytesPerQuery?: (sql: string, params: Record<string, unknown>) => number },
   ) {}
 
   run(spec: QuerySpec): QueryOutcome {
@@ -82,7 +82,7 @@ export class Engine {
     this.checkComparisons(rewritten, spec);
 
     const stmt = this.prepare(rewritten.sql);
-    const estimate = this.estimateBytes(spec.query, rewritten);
+    const estimate = this.estimateBytes(spec, rewritten);
     const billed = estimate > 0 ? Math.max(MIN_BILLED_BYTES, Math.ceil(estimate / MIB) * MIB) : 0;
     const base = { statementType: rewritten.statementType, totalBytesProcessed: estimate };
     const binds = bindParameters(spec);
@@ -169,8 +169,12 @@ export class Engine {
     }
   }
 
-  private estimateBytes(sql: string, rewritten: RewrittenSql): number {
-    if (this.knobs.bytesPerQuery) return this.knobs.bytesPerQuery(sql);
+  private estimateBytes(spec: QuerySpec, rewritten: RewrittenSql): number {
+    if (this.knobs.bytesPerQuery) {
+      // Scalar parameters by name, as sent (a DATE as 'YYYY-MM-DD'): estimates may vary by date.
+      const params = Object.fromEntries((spec.queryParameters ?? []).map((p) => [p.name ?? '', p.parameterValue?.value]));
+      return this.knobs.bytesPerQuery(spec.query, params);
+    }
     // INFORMATION_SCHEMA reads bill the 10 MB minimum; otherwise every referenced table is read whole.
     if (rewritten.partitionViews.length > 0) return MIN_BILLED_BYTES;
     return rewritten.tables.reduce((sum, { dataset, table }) => {
