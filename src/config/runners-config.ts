@@ -59,6 +59,8 @@ export function checkRunners(raw: unknown, fail: Fail): Map<string, Runner> {
 export function checkTargetRunner(
   raw: unknown,
   runners: ReadonlyMap<string, Runner>,
+  /** Every name under `runners`, valid or not: a broken runner was reported on its own. */
+  declared: ReadonlySet<string>,
   isCommand: boolean,
   warehouse: WarehouseConfig | undefined,
   localFiles: string | undefined,
@@ -67,6 +69,7 @@ export function checkTargetRunner(
   if (raw === undefined) return undefined;
   const runner = typeof raw === 'string' ? runners.get(raw) : undefined;
   if (!runner) {
+    if (typeof raw === 'string' && declared.has(raw)) return undefined;
     const known = runners.size === 0 ? ': declare it in runners, e.g. runners: { cloud: cloudRunJob({...}) }' : didYouMean(String(raw), runners.keys()) || ` (runners: ${[...runners.keys()].join(', ')})`;
     fail('.runner', `unknown runner ${show(raw)}${known}`);
     return undefined;

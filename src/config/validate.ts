@@ -57,6 +57,7 @@ export function validateConfig(raw: unknown, file: string): Validated {
   }
   const defaults = checkPolicy(raw, DEFAULT_POLICY, fail);
   const runners = checkRunners(raw.runners, fail);
+  const declaredRunners = new Set(isRecord(raw.runners) ? Object.keys(raw.runners) : []);
   const pools = new Map<string, number>();
   if (raw.pools !== undefined) {
     if (!isRecord(raw.pools)) fail('pools', `must be an object of pool names and sizes, got ${show(raw.pools)}`);
@@ -79,7 +80,7 @@ export function validateConfig(raw: unknown, file: string): Validated {
   } else {
     const names = Object.keys(raw.targets);
     for (const name of names.sort()) {
-      const target = checkTarget(name, raw.targets[name], names, { warehouse, range, defaults, pools, runners }, (field, message) =>
+      const target = checkTarget(name, raw.targets[name], names, { warehouse, range, defaults, pools, runners, declaredRunners }, (field, message) =>
         fail(`targets.${name}${field}`, message),
       );
       if (target) targets.set(name, target);
@@ -93,7 +94,7 @@ export function validateConfig(raw: unknown, file: string): Validated {
     if ('cycle' in sorted) errors.push(`dependency cycle: ${sorted.cycle.join(' -> ')}`);
     else order = sorted.order;
   }
-  if (errors.length > 0 || !warehouse || !range || !calendar) return { ok: false, errors };
+  if (errors.length > 0 || !warehouse || !range || !calendar) return { ok: false, errors: onePerTypo(errors, raw) };
   const dir = path.dirname(file);
   return { ok: true, config: { file, dir, warehouse, range, calendar, concurrency, pools, runners, freshness, targets, order } };
 }
@@ -154,6 +155,7 @@ interface TargetContext {
   readonly defaults: Policy;
   readonly pools: ReadonlyMap<string, number>;
   readonly runners: ReadonlyMap<string, Runner>;
+  readonly declaredRunners: ReadonlySet<string>;
 }
 
 function checkTarget(
@@ -163,7 +165,7 @@ function checkTarget(
   context: TargetContext,
   fail: Fail,
 ): Target | undefined {
-  const { warehouse, range, defaults, pools, runners } = context;
+  const { warehouse, range, defaults, pools, runners, declaredRunners } = context;
   const before = { count: 0 };
   const note: Fail = (where, message) => {
     before.count++;
@@ -223,7 +225,7 @@ function checkTarget(
   const concurrency = checkPositive(raw.concurrency, '.concurrency', note);
   const isExcluded = checkExclude(raw.exclude, name, range, note);
   const localFiles = output?.kind === 'files' ? output.pattern : undefined;
-  const runner = checkTargetRunner(raw.runner, runners, action?.kind === 'command', warehouse, localFiles, note);
+  const runner = checkTargetRunner(raw.runner, runners, declaredRunners, action?.kind === 'command', warehouse, localFiles, note);
   const policy = checkPolicy(raw, defaults, (field, message) => note(`.${field}`, message));
   const bisect = checkBisect(raw.bisect, (field, message) => note(`.${field}`, message));
   const checks = checkDataChecks(raw, output, warehouse, note);
@@ -343,4 +345,21 @@ function checkExclude(
   }
   fail('.exclude', `must be a list of dates or a function (date) => boolean, got ${show(raw)}`);
   return undefined;
+}
+
+/**
+ * A misspelt field is one mistake, so one line: `rang: unknown field — did you mean "range"?`
+ * says it all, and the complaint that `range` is missing goes (only when it is: a field given
+ * both ways keeps its own errors).
+ */
+function onePerTypo(errors: readonly string[], raw: Record<string, unknown>): string[] {
+  const suggested = new Set<string>();
+  for (const error of errors) {
+    const match = /^((?:[^:\s]+\.)?)[^.:\s]+: unknown field — did you mean "([^"]+)"\?$/.exec(error);
+    if (!match) continue;
+    const path = `${match[1]}${match[2]}`;
+    const value = path.split('.').reduce<unknown>((at, key) => (isRecord(at) ? at[key] : undefined), raw);
+    if (value === undefined) suggested.add(path);
+  }
+  return errors.filter((error) => !suggested.has(error.slice(0, error.indexOf(': '))));
 }

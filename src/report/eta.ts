@@ -10,8 +10,7 @@
  * critical-path priority first, then the one ready longest) — so a target that waits on another
  * finishes after it, not in parallel with it as a sum of rows would say.
  */
-import type { Estimate } from '../plan/estimate.js';
-import { stepCost } from '../plan/costs.js';
+import { stepCost, type Cost } from '../plan/costs.js';
 import type { Limits } from '../plan/limits.js';
 import { before, boundsOf, requestOf, Slots, type SlotRequest, type Waiting } from '../run/slots.js';
 import { Heap } from '../util/heap.js';
@@ -34,7 +33,7 @@ export interface EtaInput {
   /** In plan order: every step after the steps it needs. */
   readonly steps: readonly EtaStep[];
   /** Cost per target, where known. */
-  readonly models: ReadonlyMap<string, Estimate>;
+  readonly models: ReadonlyMap<string, Cost>;
   readonly limits: Limits;
   readonly now: number;
 }
@@ -62,8 +61,8 @@ export function estimate(input: EtaInput): Eta {
     for (const s of steps) if (s.state !== 'done') targets.set(s.target, undefined);
     return { targets, overallMs: undefined, borrowed };
   }
-  const fallback: Estimate = { startupMs: median(known.map((m) => m.startupMs)), perDateMs: median(known.map((m) => m.perDateMs)) };
-  const modelOf = (target: string): Estimate => {
+  const fallback: Cost = { startupMs: median(known.map((m) => m.startupMs)), perDateMs: median(known.map((m) => m.perDateMs)) };
+  const modelOf = (target: string): Cost => {
     const own = input.models.get(target);
     if (own) return own;
     borrowed.add(target);

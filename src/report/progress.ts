@@ -4,8 +4,8 @@
  * (the progress displays) or by its attempts in the ledger (`bftask status` in another terminal),
  * so both say the same thing. No clock of its own: callers pass `now`.
  */
-import { blendCost } from '../plan/costs.js';
-import type { Estimate, Timing } from '../plan/estimate.js';
+import { blendCost, type Cost } from '../plan/costs.js';
+import type { Timing } from '../plan/estimate.js';
 import type { Limits } from '../plan/limits.js';
 import type { Plan } from '../plan/plan.js';
 import type { RunEvent, RunInfo } from '../run/events.js';
@@ -24,7 +24,7 @@ export interface ProgressStep {
 
 export interface ProgressOptions {
   /** Each target's cost from earlier runs, where the ledger knows it. */
-  readonly history?: ReadonlyMap<string, Estimate>;
+  readonly history?: ReadonlyMap<string, Cost>;
   /** The bounds its steps start within. */
   readonly limits: Limits;
 }
@@ -143,7 +143,7 @@ export class RunProgress {
 
   /** The ETA of every target with dates left, and of the run. */
   estimate(now: number): Eta {
-    const models = new Map<string, Estimate>();
+    const models = new Map<string, Cost>();
     for (const t of this.#targets.values()) {
       const model = blendCost(this.#options.history?.get(t.name), t.samples);
       if (model) models.set(t.name, model);

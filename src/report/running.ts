@@ -3,7 +3,7 @@
  * its attempts in the ledger, what runs now, how many dates are done and left, and the ETA.
  */
 import type { AttemptRecord, RunRecord, StoredPlan } from '../ledger/ledger.js';
-import type { Estimate } from '../plan/estimate.js';
+import type { Cost } from '../plan/costs.js';
 import { formatRun } from '../util/dates.js';
 import { PLAIN, type Paint } from './color.js';
 import { counted, formatCount, formatDuration, formatTable } from './format.js';
@@ -41,7 +41,7 @@ export interface RunningInput {
   readonly attempts: readonly AttemptRecord[];
   readonly targets: readonly string[];
   /** Each target's cost from runs before this one. */
-  readonly history: ReadonlyMap<string, Estimate>;
+  readonly history: ReadonlyMap<string, Cost>;
   readonly now: number;
 }
 

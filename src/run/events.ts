@@ -1,7 +1,7 @@
 /** The typed events a run emits; reporters turn them into screens, lines or JSON. */
 import type { IsoDate } from '../config/types.js';
 import type { Shortfall } from '../outputs/checks.js';
-import type { Estimate } from '../plan/estimate.js';
+import type { Cost } from '../plan/costs.js';
 import type { Limits } from '../plan/limits.js';
 import type { Plan, Step } from '../plan/plan.js';
 
@@ -83,7 +83,7 @@ export interface RunInfo {
   /** Each step's critical-path priority, by id: the order the scheduler starts ready steps in. */
   readonly priorities?: ReadonlyMap<string, number>;
   /** What each target's steps cost in earlier runs (the ledger), for the ETA before this run has its own figures. */
-  readonly history?: ReadonlyMap<string, Estimate>;
+  readonly history?: ReadonlyMap<string, Cost>;
 }
 
 /** A renderer of a run: the listr2 task list, plain lines, or nothing. */

@@ -13,16 +13,24 @@ function distance(a: string, b: string): number {
   return previous[b.length] as number;
 }
 
+/** Case, `_` and `-` aside: date_column, DateColumn and dateColumn are one name to a reader. */
+const fold = (name: string) => name.toLowerCase().replace(/[-_]/g, '');
+
 /** ` — did you mean "psza"?` for the closest candidate within a small edit distance, else ''. */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of [...candidates].sort()) {
-    const d = distance(name.toLowerCase(), candidate.toLowerCase());
+    const d = distance(fold(name), fold(candidate));
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
+  // Failing that, a candidate the name starts with, or that starts with the name: jobName, table_name.
+  best ??= [...candidates].sort((a, b) => b.length - a.length).find((candidate) => {
+    const [c, n] = [fold(candidate), fold(name)];
+    return Math.min(c.length, n.length) >= 3 && (n.startsWith(c) || c.startsWith(n));
+  });
   return best === undefined ? '' : ` — did you mean "${best}"?`;
 }

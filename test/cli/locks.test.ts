@@ -62,7 +62,7 @@ describe.concurrent('locks', () => {
     onTestFinished(() => {
       if (!hasExited(first)) first.kill('SIGKILL');
     });
-    await waitFor('a to start', () => p.events().some((e) => e.target === 'a' && e.event === 'start'), 30_000);
+    await waitFor('a to start', () => p.events().some((e) => e.target === 'a' && e.event === 'start'), 60_000);
     const second = await p.bftask(['c']);
     expect(second.code, second.stderr).toBe(0);
     const done = await first;
@@ -78,14 +78,14 @@ describe.concurrent('locks', () => {
     onTestFinished(() => {
       if (!hasExited(first)) first.kill('SIGKILL');
     });
-    await waitFor('a to start', () => p.events().some((e) => e.target === 'a' && e.event === 'start'), 30_000);
+    await waitFor('a to start', () => p.events().some((e) => e.target === 'a' && e.event === 'start'), 60_000);
     const second = p.spawn(['b', '--wait']);
     onTestFinished(() => {
       if (!hasExited(second)) second.kill('SIGKILL');
     });
     let said = '';
     second.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
-    await waitFor('the second run to say it waits', () => said.includes('waiting for it'), 30_000);
+    await waitFor('the second run to say it waits', () => said.includes('waiting for it'), 60_000);
     fs.appendFileSync(path.join(p.dir, 'events.log'), `${JSON.stringify({ event: 'start', target: 'release', start: '2024-01-01' })}\n`);
     expect((await first).exitCode).toBe(0);
     const result = await second;

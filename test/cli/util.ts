@@ -148,7 +148,7 @@ export function isAlive(pid: number): boolean {
  * only stops a broken run from hanging, so generous enough for a machine several times slower
  * than usual (a step's start took over 10 s with the load at 11 on 2 cores).
  */
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -217,7 +217,7 @@ export const hasExited = (child: { readonly exitCode: number | null; readonly si
  * waitFor, for something a running bftask should bring about: fails at once if bftask ends
  * first, and either way with what bftask printed, so a failure says why.
  */
-export async function waitForRun(run: ResultPromise, what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+export async function waitForRun(run: ResultPromise, what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
   let timedOut = false;
   try {
     await waitFor(what, () => check() || hasExited(run), timeoutMs);

@@ -8,9 +8,9 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import type { TargetConfig } from '../../src/config/types.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { Ledger } from '../../src/ledger/ledger.js';
-import { blendCost, stepCost } from '../../src/plan/costs.js';
+import { blendCost, stepCost, type Cost } from '../../src/plan/costs.js';
 import { criticalPath, stepWeight } from '../../src/plan/critical.js';
-import { estimate as fitCost, type Estimate } from '../../src/plan/estimate.js';
+import { estimate as fitCost } from '../../src/plan/estimate.js';
 import { limitsOf, type Limits } from '../../src/plan/limits.js';
 import { plan as makePlan } from '../../src/plan/plan.js';
 import { estimate, type EtaStep } from '../../src/report/eta.js';
@@ -54,7 +54,7 @@ describe('costs from the ledger', () => {
     const a = fitCost(ledger.timings('a'));
     expect(a?.startupMs).toBeCloseTo(1_000, 6);
     expect(a?.perDateMs).toBeCloseTo(1_000, 6);
-    expect(fitCost(ledger.timings('b'))).toEqual({ startupMs: 0, perDateMs: 2_000 });
+    expect(fitCost(ledger.timings('b'))).toEqual({ startupMs: 0, perDateMs: 2_000, startupKnown: false });
     expect(fitCost(ledger.timings('never-ran'))).toBeUndefined();
     // Run `past` left out: what status uses for the run it is looking at.
     expect(ledger.timings('a', 50, 'past')).toEqual([]);
@@ -64,14 +64,14 @@ describe('costs from the ledger', () => {
   it('never fits a negative start-up or per-date cost', () => {
     // Bigger steps faster, or a line through below zero: neither cost goes negative.
     for (const timings of [[{ dates: 1, ms: 10_000 }, { dates: 10, ms: 1_000 }], [{ dates: 1, ms: 100 }, { dates: 10, ms: 10_000 }]]) {
-      const fit = fitCost(timings) as Estimate;
+      const fit = fitCost(timings) as Cost;
       expect(fit.startupMs).toBeGreaterThanOrEqual(0);
       expect(fit.perDateMs).toBeGreaterThanOrEqual(0);
     }
   });
 
   it("blends history with this run's steps, which weigh more as they accumulate", () => {
-    const history: Estimate = { startupMs: 0, perDateMs: 1_000 };
+    const history: Cost = { startupMs: 0, perDateMs: 1_000 };
     expect(blendCost(history, [])).toEqual(history);
     expect(blendCost(undefined, [{ dates: 10, ms: 30_000 }])).toEqual({ startupMs: 0, perDateMs: 3_000 });
     // Three steps of this run weigh as much as all of history: halfway between 1 s and 3 s a date.
@@ -86,7 +86,7 @@ describe('estimate', () => {
   // a: 11 s a step of 10 dates (1 s start-up + 1 s a date); b: 2 s a date, and waits for both a steps.
   const ledger = seededLedger({ a: [[10, 11_000], [20, 21_000], [5, 6_000]], b: [[4, 8_000], [4, 8_000]] });
   // Rounded to the millisecond (the fit itself is checked above), so sums compare exactly.
-  const rounded = (m: Estimate | undefined): Estimate => ({ startupMs: Math.round(m?.startupMs ?? NaN), perDateMs: Math.round(m?.perDateMs ?? NaN) });
+  const rounded = (m: Cost | undefined): Cost => ({ startupMs: Math.round(m?.startupMs ?? NaN), perDateMs: Math.round(m?.perDateMs ?? NaN) });
   const models = new Map([
     ['a', rounded(fitCost(ledger.timings('a')))],
     ['b', rounded(fitCost(ledger.timings('b')))],
@@ -101,7 +101,7 @@ describe('estimate', () => {
     expect(eta.targets.get('b')).toBe(51_000);
     expect(eta.overallMs).toBe(51_000);
     // Rows summed would say 22 s + 40 s.
-    expect(eta.overallMs).not.toBe(stepCost(models.get('a') as Estimate, 10) * 2 + stepCost(models.get('b') as Estimate, 20));
+    expect(eta.overallMs).not.toBe(stepCost(models.get('a') as Cost, 10) * 2 + stepCost(models.get('b') as Cost, 20));
   });
 
   it('honours the global and per-target bounds', () => {
@@ -124,7 +124,7 @@ describe('estimate', () => {
 
   it('knows nothing without any cost, and borrows the median for a target without its own', () => {
     expect(estimate({ steps: plan, models: new Map(), limits: { concurrency: 4 }, now: 0 })).toMatchObject({ overallMs: undefined });
-    const onlyB = estimate({ steps: plan, models: new Map([['b', models.get('b') as Estimate]]), limits: { concurrency: 4 }, now: 0 });
+    const onlyB = estimate({ steps: plan, models: new Map([['b', models.get('b') as Cost]]), limits: { concurrency: 4 }, now: 0 });
     expect([...onlyB.borrowed]).toEqual(['a']);
     // a borrows b's 2 s a date: 20 s, then b's 40 s.
     expect(onlyB.overallMs).toBe(60_000);
@@ -153,7 +153,7 @@ describe('estimate', () => {
 });
 
 describe("the replay starts steps by the scheduler's rules", () => {
-  const second: Estimate = { startupMs: 0, perDateMs: 1_000 };
+  const second: Cost = { startupMs: 0, perDateMs: 1_000 };
   const every = (...targets: string[]) => new Map(targets.map((t) => [t, second]));
 
   it('a pool bounds the targets that share it; a remote runner has slots of its own, not the global ones', () => {
@@ -212,14 +212,14 @@ describe('the ETA at the start of a run', () => {
     const { config } = result;
     const p = makePlan({ config, selection: new Set(config.order), range: config.range, calendar: dates, present: new Map(), force: new Set() });
     // Costs unlike one another, so no two steps tie by accident.
-    const models = new Map<string, Estimate>([
-      ['raw', { startupMs: 700, perDateMs: 300 }],
-      ['feat', { startupMs: 1_100, perDateMs: 900 }],
-      ['side', { startupMs: 300, perDateMs: 1_300 }],
-      ['remote', { startupMs: 5_000, perDateMs: 200 }],
-      ['last', { startupMs: 900, perDateMs: 100 }],
+    const models = new Map([
+      ['raw', { startupMs: 700, perDateMs: 300, startupKnown: true }],
+      ['feat', { startupMs: 1_100, perDateMs: 900, startupKnown: true }],
+      ['side', { startupMs: 300, perDateMs: 1_300, startupKnown: true }],
+      ['remote', { startupMs: 5_000, perDateMs: 200, startupKnown: true }],
+      ['last', { startupMs: 900, perDateMs: 100, startupKnown: true }],
     ]);
-    const cost = (s: { target: string; dates: readonly string[] }) => stepCost(models.get(s.target) as Estimate, s.dates.length);
+    const cost = (s: { target: string; dates: readonly string[] }) => stepCost(models.get(s.target) as Cost, s.dates.length);
     const priorities = criticalPath(p, stepWeight(models));
     const limits = limitsOf(config, config.concurrency);
 

@@ -89,7 +89,7 @@ describe('critical-path order', () => {
   });
 
   it('weighs steps by their target\'s history, and equally without any', () => {
-    const weight = stepWeight(new Map([['x', { startupMs: 500, perDateMs: 100 }], ['b', undefined]]));
+    const weight = stepWeight(new Map([['x', { startupMs: 500, perDateMs: 100, startupKnown: true }], ['b', undefined]]));
     const x = p.steps.find((s) => s.target === 'x')!;
     const b = p.steps.find((s) => s.target === 'b')!;
     expect(weight(x)).toBe(500 + 100 * x.dates.length);

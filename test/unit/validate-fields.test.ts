@@ -65,6 +65,25 @@ describe('one problem, one message', () => {
   it.each<[string, (c: Raw) => void, string[]]>([
     // The top level.
     ['a misspelt top-level field', (c) => (c.concurency = 2), ['concurency: unknown field — did you mean "concurrency"?']],
+    // A misspelt required field: one line, not also the complaint that it is missing.
+    [
+      'a misspelt range',
+      (c) => {
+        c.rang = c.range;
+        delete (c as Partial<Raw>).range;
+      },
+      ['rang: unknown field — did you mean "range"?'],
+    ],
+    [
+      'a misspelt date column',
+      (c) => {
+        c.targets.pcf!.date_col = 'd';
+        delete c.targets.pcf!.dateColumn;
+      },
+      ['targets.pcf.date_col: unknown field — did you mean "dateColumn"?'],
+    ],
+    // Given both ways, the field keeps its own error.
+    ['a misspelt table beside a bad one', (c) => Object.assign(c.targets.pcf!, { tabel: 'x', table: 'a b' }), ['targets.pcf.tabel: unknown field — did you mean "table"?', `targets.pcf.table: ${TABLE}, got "a b"`]],
     ['concurrency 0', (c) => (c.concurrency = 0), ['concurrency: must be a positive integer, got 0']],
     ['concurrency as a string', (c) => (c.concurrency = '4'), ['concurrency: must be a positive integer, got "4"']],
     ['too many retries', (c) => (c.retries = 101), ['retries: must be a whole number from 0 to 100, got 101']],
