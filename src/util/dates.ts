@@ -4,12 +4,21 @@ import type { IsoDate } from '../config/types.js';
 const DAY_MS = 86_400_000;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** True for a real calendar date written `YYYY-MM-DD` (rejects 2024-02-30 and 2024-1-5). */
+/**
+ * True for a real calendar date written `YYYY-MM-DD` (rejects 2024-02-30 and 2024-1-5). By
+ * arithmetic, not a round trip through Date: coverage checks every date a table holds, and
+ * at a million of them the round trip was a sixth of a dry run.
+ */
 export function isIsoDate(value: unknown): value is IsoDate {
   if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
-  const ms = Date.parse(`${value}T00:00:00Z`);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
+
+const leap = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+const daysInMonth = (year: number, month: number) => (month === 2 ? (leap(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
 
 /**
  * The years a date given to bftask may have. Dates are compared as strings, which orders them

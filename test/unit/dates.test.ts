@@ -20,6 +20,26 @@ describe('dates', () => {
     expect(isIsoDate(value)).toBe(expected);
   });
 
+  it('isIsoDate agrees with a round trip through Date on every month and day, in leap and common years', () => {
+    const roundTrip = (v: string) => {
+      const ms = Date.parse(`${v}T00:00:00Z`);
+      return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === v;
+    };
+    const two = (n: number) => String(n).padStart(2, '0');
+    let valid = 0;
+    for (const year of ['0000', '1000', '1900', '1996', '2000', '2023', '2024', '2100', '9998', '9999']) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 32; day++) {
+          const value = `${year}-${two(month)}-${two(day)}`;
+          expect(isIsoDate(value), value).toBe(roundTrip(value));
+          if (roundTrip(value)) valid++;
+        }
+      }
+    }
+    // 365 days in the six common years, 366 in the four leap years (0000, 1996, 2000, 2024).
+    expect(valid).toBe(6 * 365 + 4 * 366);
+  });
+
   it('adds days across month and year ends', () => {
     expect(addDays('2023-12-30', 3)).toBe('2024-01-02');
     expect(addDays('2024-03-01', -1)).toBe('2024-02-29');

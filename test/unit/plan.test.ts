@@ -3,6 +3,8 @@ import type { Config } from '../../src/config/config.js';
 import { validateConfig } from '../../src/config/validate.js';
 import type { TargetConfig } from '../../src/config/types.js';
 import { plan, type Plan } from '../../src/plan/plan.js';
+import { planJson } from '../../src/report/plan.js';
+import type { SqlEstimate } from '../../src/warehouse/warehouse.js';
 import { eachDay } from '../../src/util/dates.js';
 
 const run = ['job', '--start-date', '{start}', '--end-date', '{end}', '--table', '{table}'];
@@ -304,5 +306,35 @@ describe('dates that fail their data checks (thin)', () => {
     const a = p.targets[0]!;
     expect(a.reasons.slice(0, 4)).toEqual(['forced', 'missing', 'check', 'forced']);
     expect(a.thin).toEqual(['2024-01-03']);
+  });
+});
+
+describe('the plan as JSON (--dry-run --json)', () => {
+  it('has every field in order, reasons keyed by date, and parses to what the plan holds', () => {
+    const p = planOf({
+      targets: { a: {}, b: { deps: ['a'], shard: 3 } },
+      present: { a: JAN.slice(0, 6), b: JAN.slice(0, 4) },
+      force: ['a'],
+      roots: ['b'],
+    });
+    const text = planJson(p, new Map([['b', 3]]), [{ target: 'b', bytesBilled: 1024, jobs: 6, overCap: [{ date: '2024-01-09', bytes: 900 }] } satisfies SqlEstimate]);
+    const json = JSON.parse(text) as { targets: Record<string, unknown>[] };
+    expect(json.targets.map((t) => Object.keys(t))).toEqual([
+      ['name', 'table', 'pending', 'reasons', 'steps'],
+      ['name', 'table', 'shard', 'pending', 'reasons', 'estimatedBytes', 'overCap', 'steps'],
+    ]);
+    for (const [i, t] of p.targets.entries()) {
+      expect(json.targets[i]).toMatchObject({ name: t.name, table: t.label, pending: t.pending });
+      expect(json.targets[i]?.reasons).toEqual(Object.fromEntries(t.pending.map((d, j) => [d, t.reasons[j]])));
+      expect(json.targets[i]?.steps).toEqual(t.steps.map((s) => ({ start: s.start, end: s.end, argv: s.action.kind === 'command' ? s.action.argv : undefined })));
+    }
+    expect(json.targets[1]).toMatchObject({ shard: 3, estimatedBytes: 1024, overCap: [{ date: '2024-01-09', bytes: 900 }] });
+    // a forced over the range, b pending after it: every date of both, with a reason each.
+    expect(Object.values(json.targets[0]?.reasons as object)).toEqual(JAN.map((d) => (JAN.slice(0, 6).includes(d) ? 'forced' : 'missing')));
+  });
+
+  it('a target with nothing pending: empty lists, an empty reasons object', () => {
+    const p = planOf({ targets: { a: {} }, present: { a: JAN } });
+    expect(JSON.parse(planJson(p))).toEqual({ targets: [{ name: 'a', table: 'a_t', pending: [], reasons: {}, steps: [] }] });
   });
 });
