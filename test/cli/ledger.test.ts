@@ -79,6 +79,34 @@ describe.concurrent('the ledger', () => {
     expect(p.invocations()).toEqual([]);
   });
 
+  it('a ledger from the bftask before (schema 2, in WAL mode as runs leave it): read as it is by reading commands, migrated by the next run', async ({ expect }) => {
+    const p = project({ 'backfill.config.ts': twoTargets });
+    expect((await p.bftask(['a'])).code).toBe(0);
+    const file = path.join(p.dir, '.bftask', 'state.db');
+    // What the previous bftask wrote: no plan column, user_version 2, WAL.
+    const db = new Database(file);
+    db.exec('ALTER TABLE runs DROP COLUMN plan');
+    db.pragma('user_version = 2');
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    for (const args of [['runs'], ['status', 'a'], ['logs', 'a'], ['report', '--out', '-'], ['-n']]) {
+      const result = await p.bftask(args);
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+      expect(result.stderr, args.join(' ')).toBe('');
+    }
+    const version = () => {
+      const reader = new Database(file, { readonly: true });
+      const v = reader.pragma('user_version', { simple: true });
+      reader.close();
+      return v;
+    };
+    expect(version()).toBe(2);
+    expect((await p.bftask(['b'])).code).toBe(1);
+    expect(version()).toBe(SCHEMA_VERSION);
+    const list = JSON.parse((await p.bftask(['runs', '--json'])).stdout) as { runs: { argv: string[] }[] };
+    expect(list.runs.map((r) => r.argv)).toEqual([['b'], ['a']]);
+  });
+
   it('a config folder where .bftask cannot be created: one line, exit 2, nothing run', async ({ expect }) => {
     const p = project({ 'backfill.config.ts': twoTargets, '.bftask': 'a file where the folder would go\n' });
     const result = await p.bftask([]);
