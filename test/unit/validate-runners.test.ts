@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/validate.js';
+import { limitsOf } from '../../src/plan/limits.js';
 
 /**
  * `runners` and a target's `runner`, and the retry policy (`retries`, `retryDelay`, `timeout`)
@@ -155,5 +156,64 @@ describe('the retry policy at its edges', () => {
     const pcf = config.targets.get('pcf')!;
     expect([psza.retries, psza.retryDelayMs, psza.timeoutMs]).toEqual([3, 60_000, 60_000]);
     expect([pcf.retries, pcf.retryDelayMs, pcf.timeoutMs]).toEqual([0, 0, 5_400_000]);
+  });
+});
+
+describe('pools and freshness', () => {
+  it.each<[string, (c: Raw) => void, string[]]>([
+    ['pools as a list', (c) => (c.pools = ['bigquery']), ['pools: must be an object of pool names and sizes, got ["bigquery"]']],
+    ['a pool of size 0', (c) => (c.pools = { bigquery: 0, api: 2 }), ['pools.bigquery: must be a positive integer, got 0']],
+    ['a pool no one declared', (c) => (c.targets.pcf!.pool = 'bigquery'), ['targets.pcf.pool: there is no pool "bigquery": declare it in pools, e.g. pools: { bigquery: 4 }']],
+    ['an undeclared pool whose name is no word', (c) => (c.targets.pcf!.pool = 'big query'), ['targets.pcf.pool: there is no pool "big query": declare it in pools, e.g. pools: { bigquery: 4 }']],
+    ['a pool given as a number', (c) => (c.targets.pcf!.pool = 4), ['targets.pcf.pool: there is no pool 4: declare it in pools, e.g. pools: { bigquery: 4 }']],
+    ['a misspelt pool', (c) => {
+      c.pools = { bigquery: 4 };
+      c.targets.pcf!.pool = 'bigqeury';
+    }, ['targets.pcf.pool: unknown pool "bigqeury" — did you mean "bigquery"?']],
+    ['a pool far from any', (c) => {
+      c.pools = { bigquery: 4, api: 2 };
+      c.targets.pcf!.pool = 'slots';
+    }, ['targets.pcf.pool: unknown pool "slots" (pools: bigquery, api)']],
+    ['freshness as a word it does not know', (c) => (c.freshness = 'mtime'), ["freshness: must be 'timestamps' or 'presence', got \"mtime\""]],
+    ['freshness as a boolean', (c) => (c.freshness = false), ["freshness: must be 'timestamps' or 'presence', got false"]],
+    // The SELECT under another tool's name: one line, not also "run is missing".
+    ['the SELECT under "query"', (c) => (c.targets.pcf = { table: 'pcf_t', dateColumn: 'd', deps: ['psza'], query: 'SELECT d FROM psza_t' }), ['targets.pcf.query: unknown field — did you mean "sql"?']],
+  ])('%s', (_, change, expected) => {
+    expect(errorsOf(change)).toEqual(expected);
+  });
+
+  it('accepted: pools with their targets, both freshness words, timestamps by default', () => {
+    const config = configOf((c) => {
+      c.pools = { bigquery: 4, api: 1 };
+      c.targets.pcf!.pool = 'bigquery';
+      c.freshness = 'presence';
+    });
+    expect([...config.pools]).toEqual([['bigquery', 4], ['api', 1]]);
+    expect([config.targets.get('pcf')?.pool, config.targets.get('psza')?.pool]).toEqual(['bigquery', undefined]);
+    expect(config.freshness).toBe('presence');
+    expect(configOf((c) => (c.freshness = 'timestamps')).freshness).toBe('timestamps');
+    expect(configOf(() => {}).freshness).toBe('timestamps');
+  });
+});
+
+describe('limitsOf: the bounds a run starts steps within, as the scheduler and the ETA read them', () => {
+  it('the global bound, each target with a bound of its own, pools and runners\' slots', () => {
+    const config = configOf((c) => {
+      c.pools = { bigquery: 4 };
+      c.runners = { cloud: cloud({ concurrency: 40 }) };
+      c.targets.psza!.concurrency = 2;
+      c.targets.pcf!.pool = 'bigquery';
+      c.targets.third = { table: 'third_t', dateColumn: 'd', run, runner: 'cloud' };
+      c.targets.plain = { table: 'plain_t', dateColumn: 'd', run };
+    });
+    const limits = limitsOf(config, 3);
+    expect(limits.concurrency).toBe(3);
+    expect(Object.fromEntries(limits.targets ?? [])).toEqual({
+      psza: { concurrency: 2, pool: undefined, runner: undefined },
+      pcf: { concurrency: undefined, pool: 'bigquery', runner: undefined },
+      third: { concurrency: undefined, pool: undefined, runner: 'cloud' },
+    });
+    expect([...(limits.pools ?? [])]).toEqual([['bigquery', 4]]);
+    expect([...(limits.runners ?? [])]).toEqual([['cloud', 40]]);
   });
 });
