@@ -24,8 +24,25 @@ describe('Cloud Storage patterns', () => {
     ['gs://b/{date}.json', '"b" is not a bucket name (lowercase letters, digits, -, _ and ., 3 to 63 characters)'],
     ['gs://{date}/x.json', '{date} must be in the object name, not in the bucket name'],
     ['gs://bucket', 'the object name must contain {date}, e.g. gs://bucket/v1/results/{date}.json'],
+    ['gs://bucket/', 'the object name must contain {date}, e.g. gs://bucket/v1/results/{date}.json'],
+    ['gs:///{date}.json', '"" is not a bucket name (lowercase letters, digits, -, _ and ., 3 to 63 characters)'],
+    ['gs://ab/{date}.json', '"ab" is not a bucket name (lowercase letters, digits, -, _ and ., 3 to 63 characters)'],
+    ['gs://bucket-/{date}.json', '"bucket-" is not a bucket name (lowercase letters, digits, -, _ and ., 3 to 63 characters)'],
+    ['gs://a..b/{date}.json', '"a..b" is not a bucket name (lowercase letters, digits, -, _ and ., 3 to 63 characters)'],
+    [`gs://${'b'.repeat(64)}/{date}.json`, `"${'b'.repeat(64)}" is not a bucket name (lowercase letters, digits, -, _ and ., 3 to 63 characters)`],
+    [`gs://${'b'.repeat(64)}.x/{date}.json`, `"${'b'.repeat(64)}.x" is not a bucket name (lowercase letters, digits, -, _ and ., 3 to 63 characters)`],
   ])('reject %s', (pattern, problem) => {
     expect(parseObjectPattern(pattern)).toEqual({ problem });
+  });
+
+  it.each([
+    // 3 and 63 characters: the bounds, both allowed.
+    ['abc', 'abc'],
+    ['b'.repeat(63), 'b'.repeat(63)],
+    // Dotted names may pass 63 in all, each part at most 63.
+    [`${'b'.repeat(63)}.${'c'.repeat(63)}`, `${'b'.repeat(63)}.${'c'.repeat(63)}`],
+  ])('accept the bucket %s', (bucket) => {
+    expect(parseObjectPattern(`gs://${bucket}/d/{date}.json`)).toEqual({ bucket, name: 'd/{date}.json', prefix: 'd/' });
   });
 
   it('count only names that match the whole pattern with a real calendar date', () => {
