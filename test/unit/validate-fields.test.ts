@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/validate.js';
+import { validating, type Fields, type Raw } from './validating.js';
 
 /**
  * Every field's checks, one bad value at a time: each must give exactly its own message (no
  * follow-on errors), and each accepted spelling must come out in the config as written.
  */
 
-type Fields = Record<string, unknown>;
-interface Raw {
-  [key: string]: unknown;
-  warehouse: Fields;
-  range: Fields;
-  targets: Record<string, Fields>;
-}
 
 const run = ['job', '{start}', '{end}'];
 const select = 'SELECT d FROM x WHERE d BETWEEN @start AND @end';
@@ -26,20 +20,7 @@ const base = (): Raw => ({
 });
 const bigquery = (fields: Fields = {}): Fields => ({ kind: 'bigquery', projectId: 'my-project', location: 'US', dataset: 'nba', ...fields });
 
-function validate(change: (c: Raw) => void) {
-  const config = base();
-  change(config);
-  return validateConfig(config, '/p/backfill.config.ts');
-}
-const errorsOf = (change: (c: Raw) => void): string[] => {
-  const result = validate(change);
-  return result.ok ? [] : result.errors;
-};
-function configOf(change: (c: Raw) => void) {
-  const result = validate(change);
-  if (!result.ok) throw new Error(result.errors.join('\n'));
-  return result.config;
-}
+const { errorsOf, configOf } = validating(base);
 
 describe('the default export', () => {
   it.each<[unknown, string]>([

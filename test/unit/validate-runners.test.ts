@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../src/config/validate.js';
+import { validating, type Fields, type Raw } from './validating.js';
 import { limitsOf } from '../../src/plan/limits.js';
 
 /**
@@ -7,13 +7,6 @@ import { limitsOf } from '../../src/plan/limits.js';
  * at its edges: one bad value, exactly one message; a good one comes out as written.
  */
 
-type Fields = Record<string, unknown>;
-interface Raw {
-  [key: string]: unknown;
-  warehouse: Fields;
-  range: Fields;
-  targets: Record<string, Fields>;
-}
 
 const run = ['job', '{start}', '{end}'];
 const cloud = (fields: Fields = {}): Fields => ({ kind: 'cloud-run-job', projectId: 'my-project', location: 'us-west2', job: 'backfill', ...fields });
@@ -26,20 +19,7 @@ const base = (): Raw => ({
   },
 });
 
-function validate(change: (c: Raw) => void) {
-  const config = base();
-  change(config);
-  return validateConfig(config, '/p/backfill.config.ts');
-}
-const errorsOf = (change: (c: Raw) => void): string[] => {
-  const result = validate(change);
-  return result.ok ? [] : result.errors;
-};
-function configOf(change: (c: Raw) => void) {
-  const result = validate(change);
-  if (!result.ok) throw new Error(result.errors.join('\n'));
-  return result.config;
-}
+const { errorsOf, configOf } = validating(base);
 
 const RUNNER = 'must be a runner such as cloudRunJob({ projectId, location, job })';
 
