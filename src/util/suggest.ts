@@ -27,10 +27,13 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
       bestDistance = d;
     }
   }
-  // Failing that, a candidate the name starts with, or that starts with the name: jobName, table_name.
-  best ??= [...candidates].sort((a, b) => b.length - a.length).find((candidate) => {
-    const [c, n] = [fold(candidate), fold(name)];
-    return Math.min(c.length, n.length) >= 3 && (n.startsWith(c) || c.startsWith(n));
-  });
+  // Failing that, the longest candidate the name starts with (jobName: job), or the only one
+  // that starts with the name (date_col: dateColumn; "team" among team_a and team_b: neither).
+  if (best === undefined && fold(name).length >= 3) {
+    const n = fold(name);
+    const longer = [...candidates].filter((c) => fold(c).startsWith(n) && fold(c) !== n);
+    const shorter = [...candidates].filter((c) => fold(c).length >= 3 && n.startsWith(fold(c))).sort((a, b) => b.length - a.length);
+    best = shorter[0] ?? (longer.length === 1 ? longer[0] : undefined);
+  }
   return best === undefined ? '' : ` — did you mean "${best}"?`;
 }

@@ -110,4 +110,19 @@ describe('didYouMean', () => {
     expect(didYouMean('mfls', ['mlfs', 'pcf', 'pdc'])).toBe(' — did you mean "mlfs"?');
     expect(didYouMean('zzzzzz', ['mlfs', 'pcf'])).toBe('');
   });
+
+  it('folds case, _ and -', () => {
+    expect(didYouMean('team-boxscores', ['team_boxscores', 'boxscores'])).toBe(' — did you mean "team_boxscores"?');
+    expect(didYouMean('DATE_COLUMN', ['dateColumn', 'table'])).toBe(' — did you mean "dateColumn"?');
+  });
+
+  it('names the longest name a typo starts with, or the only one that starts with the typo', () => {
+    expect(didYouMean('jobName', ['job', 'jo', 'location'])).toBe(' — did you mean "job"?');
+    expect(didYouMean('tableNameFull', ['table', 'tableName'])).toBe(' — did you mean "tableName"?');
+    expect(didYouMean('date_col', ['dateColumn', 'deps'])).toBe(' — did you mean "dateColumn"?');
+    // Two names start with it: no guess.
+    expect(didYouMean('team', ['team_boxscores_all', 'team_defense_all'])).toBe('');
+    // Under three letters is too little to go by.
+    expect(didYouMean('pXYZW', ['p', 'pcf'])).toBe('');
+  });
 });
