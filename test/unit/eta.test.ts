@@ -80,6 +80,17 @@ describe('costs from the ledger', () => {
     const thirty = Array.from({ length: 30 }, () => ({ dates: 10, ms: 30_000 }));
     expect(blendCost(history, thirty)?.perDateMs).toBeCloseTo(1_000 + 2_000 * (30 / 33));
   });
+
+  it('blends start-up as it blends time per date, and counts only steps that had dates', () => {
+    const history: Cost = { startupMs: 4_000, perDateMs: 1_000 };
+    // This run: 1 s start-up and 3 s a date, from steps of 2 and 6 dates, plus one of no dates.
+    const current = [{ dates: 2, ms: 7_000 }, { dates: 6, ms: 19_000 }, { dates: 0, ms: 50_000 }];
+    // Two steps with dates: w = 2 / 5.
+    const blended = blendCost(history, current);
+    expect(blended?.startupMs).toBeCloseTo(0.6 * 4_000 + 0.4 * 1_000);
+    expect(blended?.perDateMs).toBeCloseTo(0.6 * 1_000 + 0.4 * 3_000);
+    expect(stepCost(blended!, 10)).toBeCloseTo(2_800 + 1_800 * 10);
+  });
 });
 
 describe('estimate', () => {
