@@ -30,6 +30,15 @@ export interface MetadataTrap {
   close(): Promise<void>;
 }
 
+/**
+ * The environment of a bftask with no Google credentials anywhere: no ~/.config/gcloud, no
+ * GOOGLE_APPLICATION_CREDENTIALS (the rig passes no other variables), and the metadata server
+ * at the trap.
+ */
+export function offlineEnv(dir: string, trap: MetadataTrap): Record<string, string> {
+  return { HOME: dir, CLOUDSDK_CONFIG: path.join(dir, 'no-gcloud'), GCE_METADATA_HOST: trap.host };
+}
+
 export async function startMetadataTrap(): Promise<MetadataTrap> {
   const hits: string[] = [];
   const server = http.createServer((req, res) => {
@@ -108,10 +117,7 @@ export async function startRig(config: BigQueryConfigOptions, seed?: (fake: Fake
     async bftask(args, options = {}) {
       const result = await project.bftask(args, {
         env: {
-          // No ~/.config/gcloud, no GOOGLE_APPLICATION_CREDENTIALS (the rig passes no other variables).
-          HOME: project.dir,
-          CLOUDSDK_CONFIG: path.join(project.dir, 'no-gcloud'),
-          GCE_METADATA_HOST: trap.host,
+          ...offlineEnv(project.dir, trap),
           BFTASK_BIGQUERY_BACKOFF_MS: String(BACKOFF_MS),
           ...options.env,
         },

@@ -1,10 +1,9 @@
 // Ctrl-C while bftask itself is writing a SQL target on BigQuery: it cancels its running jobs (a
 // WRITE_TRUNCATE lands whole or not at all, and a cancelled one not at all), starts no other, and
 // exits 130; a re-run then writes every date.
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../cli/util.js';
-import { days, seedTable, withRig, writeInto } from './cli-rig.js';
+import { days, offlineEnv, seedTable, withRig, writeInto } from './cli-rig.js';
 import type { RecordedRequest } from './fake-server.js';
 
 const RANGE = ['2024-01-01', '2024-01-03'] as const;
@@ -24,7 +23,7 @@ describe('interrupting BigQuery writes', () => {
         fake.options.incompletePolls = (req) => (isWrite(req) ? 1_000_000 : 0);
       },
       async (rig) => {
-        const env = { HOME: rig.project.dir, CLOUDSDK_CONFIG: path.join(rig.project.dir, 'no-gcloud'), GCE_METADATA_HOST: rig.trap.host };
+        const env = offlineEnv(rig.project.dir, rig.trap);
         const run = rig.project.spawn([], { env });
         // Two writes per table at a time (the default): wait until both run.
         await waitFor('two write jobs to be running', () => rig.fake.jobs().filter((j) => j.destination && j.state === 'RUNNING').length === 2);

@@ -3,9 +3,8 @@
  * CLI as a child process pointed at it with STORAGE_EMULATOR_HOST (no credentials), and the
  * metadata server replaced by a trap that records any probe.
  */
-import path from 'node:path';
 import { expect } from 'vitest';
-import { startMetadataTrap, type MetadataTrap } from '../bigquery/cli-rig.js';
+import { offlineEnv, startMetadataTrap, type MetadataTrap } from '../bigquery/cli-rig.js';
 import { configSource, makeProject, type CliResult, type Project } from '../rig.js';
 import { startFakeStorage, type FakeStorage, type StorageRequest } from './fake-storage.js';
 
@@ -36,9 +35,7 @@ export async function startStorageRig(targets: string, buckets: readonly string[
     async bftask(args, options = {}) {
       const result = await project.bftask(args, {
         env: {
-          HOME: project.dir,
-          CLOUDSDK_CONFIG: path.join(project.dir, 'no-gcloud'),
-          GCE_METADATA_HOST: trap.host,
+          ...offlineEnv(project.dir, trap),
           ...(options.emulator === false ? {} : { STORAGE_EMULATOR_HOST: fake.url }),
         },
       });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { configOfTargets } from './validating.js';
 import type { Config } from '../../src/config/config.js';
 import type { TargetConfig } from '../../src/config/types.js';
-import { validateConfig } from '../../src/config/validate.js';
 import { explain } from '../../src/plan/explain.js';
 import { plan, type Plan, type PlanInput } from '../../src/plan/plan.js';
 
@@ -10,16 +10,7 @@ import { plan, type Plan, type PlanInput } from '../../src/plan/plan.js';
 const JAN = Array.from({ length: 10 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')}`);
 const allBut = (...dates: string[]) => JAN.filter((d) => !dates.includes(d));
 
-function configOf(targets: Record<string, Partial<TargetConfig>>): Config {
-  const full: Record<string, TargetConfig> = {};
-  for (const [name, t] of Object.entries(targets)) full[name] = { table: `${name}_t`, dateColumn: 'd', run: ['job'], ...t } as TargetConfig;
-  const result = validateConfig(
-    { warehouse: { kind: 'sqlite', path: 'w.db' }, range: { start: '2024-01-01', end: '2024-01-31' }, targets: full },
-    '/p/backfill.config.ts',
-  );
-  if (!result.ok) throw new Error(result.errors.join('\n'));
-  return result.config;
-}
+const configOf = (targets: Record<string, Partial<TargetConfig>>): Config => configOfTargets(targets, ['job']);
 
 interface Setup {
   targets: Record<string, Partial<TargetConfig>>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { configOfTargets } from './validating.js';
 import type { Config } from '../../src/config/config.js';
-import { validateConfig } from '../../src/config/validate.js';
 import type { TargetConfig } from '../../src/config/types.js';
 import { plan, type Plan } from '../../src/plan/plan.js';
 import { planJson } from '../../src/report/plan.js';
@@ -9,17 +9,7 @@ import { eachDay } from '../../src/util/dates.js';
 
 const run = ['job', '--start-date', '{start}', '--end-date', '{end}', '--table', '{table}'];
 
-/** A validated config from target definitions, so the planner sees what the CLI would. */
-function configOf(targets: Record<string, Partial<TargetConfig>>): Config {
-  const full: Record<string, TargetConfig> = {};
-  for (const [name, t] of Object.entries(targets)) full[name] = { table: `${name}_t`, dateColumn: 'd', run, ...t } as TargetConfig;
-  const result = validateConfig(
-    { warehouse: { kind: 'sqlite', path: 'w.db' }, range: { start: '2024-01-01', end: '2024-01-31' }, targets: full },
-    '/p/backfill.config.ts',
-  );
-  if (!result.ok) throw new Error(result.errors.join('\n'));
-  return result.config;
-}
+const configOf = (targets: Record<string, Partial<TargetConfig>>): Config => configOfTargets(targets, run);
 
 interface Case {
   targets: Record<string, Partial<TargetConfig>>;
